@@ -1,0 +1,57 @@
+package io.fdloop.file;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * Allocates native buffers aligned for direct I/O.
+ *
+ * <p><b>Stateless; thread-safe.</b>
+ *
+ * <pre>{@code
+ * MemorySegment block = AlignedBuffers.allocate(arena, file, 4096);   // fits file.directAlignment()
+ * }</pre>
+ *
+ * The arena must stay open until every operation using the buffer has completed: the kernel
+ * writes into it until then.
+ */
+public final class AlignedBuffers {
+    /** An alignment every Linux file system and device accepts for O_DIRECT: one page. */
+    public static final int SAFE_ALIGNMENT = 4096;
+
+    private AlignedBuffers() {
+    }
+
+    /** {@code size} bytes aligned to {@code alignment} (a power of two). */
+    public static MemorySegment allocate(Arena arena, long size, long alignment) {
+        checkAlignment(alignment);
+        return arena.allocate(size, alignment);
+    }
+
+    /** {@code size} bytes rounded up to, and aligned for, what {@code file} needs for direct I/O. */
+    public static MemorySegment allocate(Arena arena, AsyncFile file, long size) {
+        DirectAlignment alignment = file.directAlignment();
+        long rounded = roundUp(size, alignment.offset());
+        return arena.allocate(rounded, Math.max(alignment.memory(), 8));
+    }
+
+    /** A direct {@link ByteBuffer} of {@code capacity} bytes whose address is a multiple of {@code alignment}. */
+    public static ByteBuffer allocateDirect(int capacity, int alignment) {
+        checkAlignment(alignment);
+        int rounded = Math.toIntExact(roundUp(capacity, alignment));
+        return ByteBuffer.allocateDirect(rounded + alignment - 1).alignedSlice(alignment).slice(0, capacity);
+    }
+
+    /** The smallest multiple of {@code alignment} that is at least {@code value}. */
+    public static long roundUp(long value, long alignment) {
+        checkAlignment(alignment);
+        return (value + alignment - 1) & -alignment;
+    }
+
+    private static void checkAlignment(long alignment) {
+        if (alignment <= 0 || Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two, was " + alignment);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.fdloop.file;
+
+import io.fdloop.internal.aio.AioBackend;
+import io.fdloop.internal.file.CompletionSink;
+import io.fdloop.internal.file.FileBackend;
+import io.fdloop.internal.file.OpTable;
+import io.fdloop.internal.loop.LoopHost;
+import io.fdloop.internal.threads.ThreadPoolBackend;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loop's file machinery: the table of operations in flight, the backends (created on first
+ * use and plugged into the loop), and the open files, which the loop closes when it closes.
+ * Delivers every completion to its handler.
+ *
+ * <p><b>Loop thread only</b>, except {@link #directBackend()}, {@link #bufferedBackend()} and
+ * the open-file set, which {@code AsyncFile.open} uses from any thread.
+ */
+final class FileEngine implements CompletionSink {
+    private static final System.Logger LOG = System.getLogger("io.fdloop.file");
+
+    final LoopHost host;
+    final OpTable ops = new OpTable(256);
+    private final Set<AsyncFile> openFiles = ConcurrentHashMap.newKeySet();
+    private FileBackend aio; // guarded by this
+    private String aioUnavailableCause; // guarded by this
+    private FileBackend threads; // guarded by this
+
+    private FileEngine(LoopHost host) {
+        this.host = host;
+        this.aioUnavailableCause = host.settings().aioDisabledCause();
+        host.onShutdown(this::closeOpenFiles);
+    }
+
+    static FileEngine of(LoopHost host) {
+        return host.attachment(FileEngine.class, FileEngine::new);
+    }
+
+    /** Linux AIO when the kernel lets us have it, else the thread backend (the cause is logged once). */
+    synchronized FileBackend directBackend() throws IOException {
+        if (aio == null && aioUnavailableCause == null) {
+            try {
+                AioBackend backend = AioBackend.open(host.syscalls(), ops, this, host.settings().aioQueueDepth(),
+                        host.settings().forceIoGetevents());
+                try {
+                    host.addSource(backend);
+                } catch (IOException | RuntimeException e) {
+                    backend.close();
+                    throw e;
+                }
+                aio = backend;
+            } catch (IOException e) {
+                aioUnavailableCause = e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "Linux AIO is unavailable (" + aioUnavailableCause
+                        + "); direct files on this loop use the thread backend");
+            }
+        }
+        return aio != null ? aio : bufferedBackend();
+    }
+
+    /** Why direct files do not use Linux AIO on this loop, or null when they do (or none was opened yet). */
+    synchronized String aioUnavailableCause() {
+        return aioUnavailableCause;
+    }
+
+    synchronized FileBackend bufferedBackend() throws IOException {
+        if (threads == null) {
+            ThreadPoolBackend backend = ThreadPoolBackend.open(host.syscalls(), ops, this,
+                    host.settings().fileThreads(), Thread.currentThread().getName());
+            try {
+                host.addSource(backend);
+            } catch (IOException | RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+            threads = backend;
+        }
+        return threads;
+    }
+
+    void opened(AsyncFile file) {
+        openFiles.add(file);
+    }
+
+    void closed(AsyncFile file) {
+        openFiles.remove(file);
+    }
+
+    /** Issues one operation. Loop thread. */
+    <A> void issue(AsyncFile file, FileBackend backend, int kind, int fd, long address, long length, long position,
+                   int vectorCount, Object buffer, A attachment, IoHandler<? super A> handler) {
+        int slot = ops.acquire(kind, fd, address, length, position, vectorCount, handler, attachment, buffer, file);
+        file.issued();
+        backend.submit(slot);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void complete(int slot, long result) {
+        IoHandler<Object> handler = (IoHandler<Object>) ops.handler(slot);
+        Object attachment = ops.attachment(slot);
+        Object buffer = ops.buffer(slot);
+        AsyncFile file = (AsyncFile) ops.owner(slot);
+        int kind = ops.kind(slot);
+        ops.release(slot);
+        file.completed();
+        try {
+            if (result >= 0) {
+                Buffers.advance(buffer, result);
+                handler.completed((int) result, attachment);
+            } else {
+                handler.failed(file.failure(kind, result), attachment);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "an I/O completion handler threw", e);
+        }
+    }
+
+    /** Loop shutdown, after every operation completed: files still open are closed. */
+    private void closeOpenFiles() {
+        for (AsyncFile file : List.copyOf(openFiles)) {
+            file.closeNow();
+        }
+    }
+}

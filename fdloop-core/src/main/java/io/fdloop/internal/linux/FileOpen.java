@@ -1,0 +1,141 @@
+package io.fdloop.internal.linux;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Opening files and learning what O_DIRECT needs of them.
+ *
+ * <p><b>Stateless; thread-safe.</b> Every call blocks in the kernel like open(2) and statx(2).
+ */
+public final class FileOpen {
+    private static final int DEFAULT_MODE = 0666; // as the JDK: the umask takes the rest off
+
+    private FileOpen() {
+    }
+
+    /** The buffer and offset alignment O_DIRECT needs, and where fdloop learned it. */
+    public record DirectAlignment(int memory, int offset, int logicalBlockSize, String source) {
+    }
+
+    /** open(2) with O_CLOEXEC; errors name the path and, for O_DIRECT refusals, the file system. */
+    public static int open(Syscalls syscalls, Path path, int flags) throws IOException {
+        int r;
+        try (Arena arena = Arena.ofConfined()) {
+            r = syscalls.open(arena.allocateFrom(path.toString()), flags | Arch.O_CLOEXEC, DEFAULT_MODE);
+        }
+        if (r >= 0) {
+            return r;
+        }
+        if (r == -Errno.EINVAL && (flags & Arch.current().oDirect()) != 0) {
+            throw new IOException("cannot open " + path + " with O_DIRECT: the " + fileSystemType(path)
+                    + " file system there does not support direct I/O (open: EINVAL); open it without DIRECT");
+        }
+        throw Errors.ioException("open", r, path.toString());
+    }
+
+    /** fallocate(2) with mode 0: allocates the range, extending the file. */
+    public static void allocate(Syscalls syscalls, int fd, long position, long length, Path path) throws IOException {
+        int r;
+        do {
+            r = syscalls.fallocate(fd, 0, position, length);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw r == -Errno.EOPNOTSUPP
+                    ? new IOException("the " + fileSystemType(path) + " file system of " + path
+                            + " cannot preallocate (fallocate: EOPNOTSUPP)")
+                    : Errors.ioException("fallocate", r, path.toString());
+        }
+    }
+
+    /** The file's size in bytes, from statx. */
+    public static long size(Syscalls syscalls, int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = statx(syscalls, arena, fd, Statx.STATX_SIZE);
+            return statx.get(JAVA_LONG, Statx.SIZE_FIELD);
+        }
+    }
+
+    /**
+     * What O_DIRECT requires for {@code fd}: {@code statx(STATX_DIOALIGN)} (Linux 6.1+) when the
+     * file system reports it, else the device's logical block size from sysfs, else 4096.
+     */
+    public static DirectAlignment directAlignment(Syscalls syscalls, int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = statx(syscalls, arena, fd, Statx.STATX_DIOALIGN | Statx.STATX_TYPE);
+            int mask = statx.get(JAVA_INT, Statx.MASK);
+            int memory = statx.get(JAVA_INT, Statx.DIO_MEM_ALIGN);
+            int offset = statx.get(JAVA_INT, Statx.DIO_OFFSET_ALIGN);
+            int major = statx.get(JAVA_INT, Statx.DEV_MAJOR);
+            int minor = statx.get(JAVA_INT, Statx.DEV_MINOR);
+            int mode = Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE));
+            int logical = logicalBlockSize(mode, statx, major, minor);
+            if ((mask & Statx.STATX_DIOALIGN) != 0 && memory > 0 && offset > 0) {
+                return new DirectAlignment(memory, offset, logical, "statx(STATX_DIOALIGN)");
+            }
+            if (logical > 0) {
+                return new DirectAlignment(logical, logical, logical, "logical block size");
+            }
+            return new DirectAlignment(4096, 4096, 0, "default (the file system reports no alignment)");
+        }
+    }
+
+    private static int logicalBlockSize(int mode, MemorySegment statx, int major, int minor) {
+        if ((mode & Statx.S_IFMT) == Statx.S_IFBLK) {
+            // A block device: the device is the file itself.
+            major = statx.get(JAVA_INT, Statx.RDEV_MAJOR);
+            minor = statx.get(JAVA_INT, Statx.RDEV_MINOR);
+        }
+        Path device = Path.of("/sys/dev/block/" + major + ":" + minor);
+        for (Path queue : List.of(device.resolve("queue/logical_block_size"),
+                device.resolve("../queue/logical_block_size"))) {
+            try {
+                return Integer.parseInt(Files.readString(queue).trim());
+            } catch (IOException | NumberFormatException | SecurityException e) {
+                // a partition keeps its queue in the parent device; try the next place
+            }
+        }
+        return 0;
+    }
+
+    private static MemorySegment statx(Syscalls syscalls, Arena arena, int fd, int mask) throws IOException {
+        MemorySegment statx = arena.allocate(Statx.SIZE, 8);
+        int r = syscalls.statx(fd, arena.allocateFrom(""), Statx.AT_EMPTY_PATH, mask, statx);
+        if (r < 0) {
+            throw Errors.ioException("statx", r, "fd " + fd);
+        }
+        return statx;
+    }
+
+    /** The type of the file system holding {@code path} ("ext4", "tmpfs"), from /proc/self/mountinfo. */
+    public static String fileSystemType(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        String best = "unknown";
+        int bestLength = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] halves = line.split(" - ", 2);
+                String[] fields = halves[0].split(" ");
+                if (halves.length < 2 || fields.length < 5) {
+                    continue;
+                }
+                String mountPoint = fields[4].replace("\\040", " ");
+                if (absolute.startsWith(mountPoint) && mountPoint.length() >= bestLength) {
+                    bestLength = mountPoint.length();
+                    best = halves[1].split(" ")[0];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return best;
+    }
+}

@@ -1,0 +1,364 @@
+package io.fdloop.internal.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@link Syscalls} on the real kernel: one {@code static final MethodHandle} per libc function,
+ * each linked with {@code captureCallState("errno")} and called through {@code invokeExact}.
+ *
+ * <p><b>Thread-safe.</b> errno is captured into a segment owned by the calling thread (a thread
+ * local), never one shared between threads, and turned into {@code -errno} at once.
+ */
+final class LinuxSyscalls implements Syscalls {
+    static final LinuxSyscalls INSTANCE = new LinuxSyscalls();
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final ThreadLocal<MemorySegment> CAPTURE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static final Arch.SyscallNumbers NR = Arch.current().syscalls();
+
+    private static final MethodHandle EPOLL_CREATE1 = link("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = link("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT = link("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EVENTFD = link("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle TIMERFD_CREATE = link("timerfd_create", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle TIMERFD_SETTIME =
+            link("timerfd_settime", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle CLOCK_GETTIME = link("clock_gettime", JAVA_INT, JAVA_INT, ADDRESS);
+    // Pointers into caller buffers travel as 64-bit integers: identical in the LP64 calling
+    // conventions of x86_64 and aarch64, and no MemorySegment is made per call.
+    private static final MethodHandle READ = link("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle WRITE = link("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREAD = link("pread64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PWRITE = link("pwrite64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREADV = link("preadv64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle PWRITEV = link("pwritev64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle FSYNC = link("fsync", JAVA_INT, JAVA_INT);
+    private static final MethodHandle FDATASYNC = link("fdatasync", JAVA_INT, JAVA_INT);
+    private static final MethodHandle CLOSE = link("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle OPEN = linkVariadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle STATX = link("statx", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle FALLOCATE = link("fallocate64", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PIPE2 = link("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SOCKETPAIR = link("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    // long syscall(long number, ...): variadic after the number, see syscall(2).
+    private static final MethodHandle SYSCALL_LP = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SYSCALL_L = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SYSCALL_LLP =
+            linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SYSCALL_LLLPP =
+            linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS);
+
+    private LinuxSyscalls() {
+    }
+
+    @Override
+    public int epollCreate1(int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(capture, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMs), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int eventfd(int initialValue, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) EVENTFD.invokeExact(capture, initialValue, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int timerfdCreate(int clockId, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) TIMERFD_CREATE.invokeExact(capture, clockId, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int timerfdSettime(int fd, int flags, MemorySegment newValue) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) TIMERFD_SETTIME.invokeExact(capture, fd, flags, newValue, MemorySegment.NULL), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int clockGettime(int clockId, MemorySegment timespec) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) CLOCK_GETTIME.invokeExact(capture, clockId, timespec), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long read(int fd, long address, long count) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) READ.invokeExact(capture, fd, address, count), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long write(int fd, long address, long count) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) WRITE.invokeExact(capture, fd, address, count), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long pread(int fd, long address, long count, long offset) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) PREAD.invokeExact(capture, fd, address, count, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long pwrite(int fd, long address, long count, long offset) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) PWRITE.invokeExact(capture, fd, address, count, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long preadv(int fd, long iov, int iovCount, long offset) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) PREADV.invokeExact(capture, fd, iov, iovCount, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long pwritev(int fd, long iov, int iovCount, long offset) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) PWRITEV.invokeExact(capture, fd, iov, iovCount, offset), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int fsync(int fd) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FSYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int fdatasync(int fd) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FDATASYNC.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int close(int fd) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) CLOSE.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int open(MemorySegment path, int flags, int mode) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) OPEN.invokeExact(capture, path, flags, mode), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int statx(int dirFd, MemorySegment path, int flags, int mask, MemorySegment statx) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) STATX.invokeExact(capture, dirFd, path, flags, mask, statx), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FALLOCATE.invokeExact(capture, fd, mode, offset, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int pipe2(MemorySegment fds, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) PIPE2.invokeExact(capture, fds, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int socketpair(int domain, int type, int protocol, MemorySegment fds) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) SOCKETPAIR.invokeExact(capture, domain, type, protocol, fds), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioSetup(int events, MemorySegment contextOut) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((long) SYSCALL_LP.invokeExact(capture, (long) NR.ioSetup(), (long) events, contextOut),
+                    capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioDestroy(long context) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((long) SYSCALL_L.invokeExact(capture, (long) NR.ioDestroy(), context), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioSubmit(long context, long count, MemorySegment iocbPointers) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((long) SYSCALL_LLP.invokeExact(capture, (long) NR.ioSubmit(), context, count,
+                    iocbPointers), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((long) SYSCALL_LLLPP.invokeExact(capture, (long) NR.ioGetevents(), context, minCount,
+                    count, events, timeout), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioCancel(long context, long iocb, MemorySegment result) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) result((long) SYSCALL_LLP.invokeExact(capture, (long) NR.ioCancel(), context, iocb,
+                    result), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static int result(int value, MemorySegment capture) {
+        return value >= 0 ? value : -(int) ERRNO.get(capture, 0L);
+    }
+
+    private static long result(long value, MemorySegment capture) {
+        return value >= 0 ? value : -(int) ERRNO.get(capture, 0L);
+    }
+
+    private static MethodHandle link(String name, MemoryLayout returns, MemoryLayout... arguments) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(returns, arguments), CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle linkVariadic(String name, int firstVariadic, MemoryLayout returns,
+                                             MemoryLayout... arguments) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(returns, arguments), CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name + "; fdloop needs glibc on Linux"));
+    }
+
+    /** A downcall throws only on a programming error in this class (a wrong method type). */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return t instanceof RuntimeException runtime ? runtime : new IllegalStateException(t);
+    }
+}

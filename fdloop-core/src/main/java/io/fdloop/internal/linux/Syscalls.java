@@ -1,0 +1,99 @@
+package io.fdloop.internal.linux;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The system calls fdloop makes, behind one narrow interface: the seam where tests inject
+ * EAGAIN, partial submits, EINTR and EIO.
+ *
+ * <p><b>Thread-safe</b>: every implementation may be called from any thread at once.
+ *
+ * <p>Every method returns the call's non-negative result or {@code -errno}; none throws for a
+ * failed call. Pointer arguments that point into caller-owned buffers are raw addresses
+ * ({@code long}), so the hot path creates no segment objects.
+ */
+public interface Syscalls {
+
+    /** The real kernel, through libc. */
+    static Syscalls linux() {
+        return LinuxSyscalls.INSTANCE;
+    }
+
+    /** {@code int epoll_create1(int flags)} */
+    int epollCreate1(int flags);
+
+    /** {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)} */
+    int epollCtl(int epfd, int op, int fd, MemorySegment event);
+
+    /** {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)} */
+    int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs);
+
+    /** {@code int eventfd(unsigned int initval, int flags)} */
+    int eventfd(int initialValue, int flags);
+
+    /** {@code int timerfd_create(int clockid, int flags)} */
+    int timerfdCreate(int clockId, int flags);
+
+    /** {@code int timerfd_settime(int fd, int flags, const struct itimerspec *new, struct itimerspec *old)} */
+    int timerfdSettime(int fd, int flags, MemorySegment newValue);
+
+    /** {@code int clock_gettime(clockid_t clockid, struct timespec *tp)} */
+    int clockGettime(int clockId, MemorySegment timespec);
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count)} */
+    long read(int fd, long address, long count);
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)} */
+    long write(int fd, long address, long count);
+
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)} */
+    long pread(int fd, long address, long count, long offset);
+
+    /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)} */
+    long pwrite(int fd, long address, long count, long offset);
+
+    /** {@code ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)} */
+    long preadv(int fd, long iov, int iovCount, long offset);
+
+    /** {@code ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)} */
+    long pwritev(int fd, long iov, int iovCount, long offset);
+
+    /** {@code int fsync(int fd)} */
+    int fsync(int fd);
+
+    /** {@code int fdatasync(int fd)} */
+    int fdatasync(int fd);
+
+    /** {@code int close(int fd)} */
+    int close(int fd);
+
+    /** {@code int open(const char *pathname, int flags, mode_t mode)} */
+    int open(MemorySegment path, int flags, int mode);
+
+    /** {@code int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf)} */
+    int statx(int dirFd, MemorySegment path, int flags, int mask, MemorySegment statx);
+
+    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} */
+    int fallocate(int fd, int mode, long offset, long length);
+
+    /** {@code int pipe2(int pipefd[2], int flags)} */
+    int pipe2(MemorySegment fds, int flags);
+
+    /** {@code int socketpair(int domain, int type, int protocol, int sv[2])} */
+    int socketpair(int domain, int type, int protocol, MemorySegment fds);
+
+    /** {@code int io_setup(unsigned nr_events, aio_context_t *ctx_idp)}, through {@code syscall(2)} */
+    int ioSetup(int events, MemorySegment contextOut);
+
+    /** {@code int io_destroy(aio_context_t ctx_id)} */
+    int ioDestroy(long context);
+
+    /** {@code int io_submit(aio_context_t ctx_id, long nr, struct iocb **iocbpp)}: how many were accepted */
+    int ioSubmit(long context, long count, MemorySegment iocbPointers);
+
+    /** {@code int io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct timespec *timeout)} */
+    int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout);
+
+    /** {@code int io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)} */
+    int ioCancel(long context, long iocb, MemorySegment result);
+}

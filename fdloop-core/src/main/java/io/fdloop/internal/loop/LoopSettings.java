@@ -1,0 +1,12 @@
+package io.fdloop.internal.loop;
+
+/**
+ * What the builder decided for one loop's file I/O.
+ *
+ * @param aioQueueDepth     entries asked of {@code io_setup}; the kernel may give more
+ * @param forceIoGetevents  reap AIO completions with {@code io_getevents} even when the user-space ring is usable
+ * @param fileThreads       worker threads for the thread backend
+ * @param aioDisabledCause  non-null to keep Linux AIO off for this loop, saying why
+ */
+public record LoopSettings(int aioQueueDepth, boolean forceIoGetevents, int fileThreads, String aioDisabledCause) {
+}

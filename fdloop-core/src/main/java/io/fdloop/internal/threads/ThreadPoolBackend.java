@@ -1,0 +1,236 @@
+package io.fdloop.internal.threads;
+
+import io.fdloop.internal.file.CompletionSink;
+import io.fdloop.internal.file.FileBackend;
+import io.fdloop.internal.file.OpKind;
+import io.fdloop.internal.file.OpTable;
+import io.fdloop.internal.linux.Errno;
+import io.fdloop.internal.linux.Eventfd;
+import io.fdloop.internal.linux.Syscalls;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * File operations on a small pool of platform threads doing blocking {@code pread}/{@code pwrite}/
+ * {@code fsync}: for what the kernel cannot do asynchronously (buffered files on Linux AIO). Workers
+ * post each result to a queue and poke this backend's eventfd, which sits in the loop's epoll set,
+ * so completions arrive on the loop thread like any other event.
+ *
+ * <p><b>Loop thread only</b>, except the workers, which touch only the two locked queues.
+ */
+public final class ThreadPoolBackend implements FileBackend {
+    private final Syscalls syscalls;
+    private final OpTable ops;
+    private final CompletionSink sink;
+    private final int eventFd;
+    private final Thread[] workers;
+    private final ArrayDeque<Request> unsent = new ArrayDeque<>(); // loop thread
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final ArrayDeque<Request> work = new ArrayDeque<>(); // guarded by lock
+    private int[] doneSlots = new int[64]; // guarded by lock
+    private long[] doneResults = new long[64]; // guarded by lock
+    private int doneCount; // guarded by lock
+    private boolean stopping; // guarded by lock
+    private int[] takenSlots = new int[64]; // loop thread: the batch being delivered
+    private long[] takenResults = new long[64];
+    private int outstanding; // loop thread: sent and not yet delivered
+    private long lastSignalCount; // loop thread
+    private boolean closed;
+
+    private record Request(int slot, int kind, int fd, long address, long length, long position, int vectorCount) {
+    }
+
+    private ThreadPoolBackend(Syscalls syscalls, OpTable ops, CompletionSink sink, int eventFd, int threads,
+                              String name) {
+        this.syscalls = syscalls;
+        this.ops = ops;
+        this.sink = sink;
+        this.eventFd = eventFd;
+        this.workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            workers[i] = Thread.ofPlatform().name(name + "-file-" + i).daemon(true).start(this::work);
+        }
+    }
+
+    public static ThreadPoolBackend open(Syscalls syscalls, OpTable ops, CompletionSink sink, int threads,
+                                         String name) throws IOException {
+        return new ThreadPoolBackend(syscalls, ops, sink, Eventfd.create(syscalls, 0, 0), threads, name);
+    }
+
+    @Override
+    public String name() {
+        return "threads";
+    }
+
+    @Override
+    public int eventFd() {
+        return eventFd;
+    }
+
+    @Override
+    public void submit(int slot) {
+        unsent.add(new Request(slot, ops.kind(slot), ops.fd(slot), ops.address(slot), ops.length(slot),
+                ops.position(slot), ops.vectorCount(slot)));
+        outstanding++;
+    }
+
+    @Override
+    public int flush() {
+        int count = unsent.size();
+        if (count == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            work.addAll(unsent);
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        unsent.clear();
+        return count;
+    }
+
+    @Override
+    public boolean stalled() {
+        return false;
+    }
+
+    @Override
+    public long lastSignalCount() {
+        return lastSignalCount;
+    }
+
+    @Override
+    public boolean hasVisibleCompletions() {
+        return false;
+    }
+
+    @Override
+    public int reap() {
+        try {
+            lastSignalCount = Eventfd.read(syscalls, eventFd);
+        } catch (IOException e) {
+            throw new IllegalStateException("the thread backend's eventfd failed", e);
+        }
+        int count;
+        lock.lock();
+        try {
+            count = doneCount;
+            if (takenSlots.length < count) {
+                takenSlots = new int[doneSlots.length];
+                takenResults = new long[doneSlots.length];
+            }
+            System.arraycopy(doneSlots, 0, takenSlots, 0, count);
+            System.arraycopy(doneResults, 0, takenResults, 0, count);
+            doneCount = 0;
+        } finally {
+            lock.unlock();
+        }
+        outstanding -= count;
+        for (int i = 0; i < count; i++) {
+            sink.complete(takenSlots[i], takenResults[i]);
+        }
+        return count;
+    }
+
+    @Override
+    public boolean busy() {
+        return outstanding > 0;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        lock.lock();
+        try {
+            stopping = true;
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        for (Thread worker : workers) {
+            while (true) {
+                try {
+                    worker.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        syscalls.close(eventFd);
+    }
+
+    private void work() {
+        while (true) {
+            Request request;
+            lock.lock();
+            try {
+                while (work.isEmpty() && !stopping) {
+                    workAvailable.awaitUninterruptibly();
+                }
+                if (work.isEmpty()) {
+                    return;
+                }
+                request = work.poll();
+            } finally {
+                lock.unlock();
+            }
+            complete(request.slot(), perform(request));
+        }
+    }
+
+    private long perform(Request r) {
+        while (true) {
+            long result = switch (r.kind()) {
+                case OpKind.READ -> syscalls.pread(r.fd(), r.address(), r.length(), r.position());
+                case OpKind.WRITE -> syscalls.pwrite(r.fd(), r.address(), r.length(), r.position());
+                case OpKind.READV -> syscalls.preadv(r.fd(), r.address(), r.vectorCount(), r.position());
+                case OpKind.WRITEV -> syscalls.pwritev(r.fd(), r.address(), r.vectorCount(), r.position());
+                case OpKind.FSYNC -> syscalls.fsync(r.fd());
+                case OpKind.FDATASYNC -> syscalls.fdatasync(r.fd());
+                default -> -Errno.EINVAL;
+            };
+            if (result != -Errno.EINTR) {
+                return result;
+            }
+        }
+    }
+
+    private void complete(int slot, long result) {
+        boolean wasEmpty;
+        lock.lock();
+        try {
+            if (doneCount == doneSlots.length) {
+                doneSlots = Arrays.copyOf(doneSlots, doneCount * 2);
+                doneResults = Arrays.copyOf(doneResults, doneCount * 2);
+            }
+            wasEmpty = doneCount == 0;
+            doneSlots[doneCount] = slot;
+            doneResults[doneCount++] = result;
+        } finally {
+            lock.unlock();
+        }
+        if (wasEmpty) {
+            // Only the first completion of a batch needs to wake the loop; the rest ride along.
+            try {
+                Eventfd.write(syscalls, eventFd, 1);
+            } catch (IOException e) {
+                throw new IllegalStateException("the thread backend's eventfd failed", e);
+            }
+        }
+    }
+}
