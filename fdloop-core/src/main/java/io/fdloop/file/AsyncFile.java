@@ -461,30 +461,29 @@ public final class AsyncFile implements AutoCloseable {
 
     /**
      * Closes the file once the operations in flight have completed (each still gets its result);
-     * operations issued from now on fail with {@link ClosedChannelException}. Idempotent. Any thread.
+     * operations issued after this call fail with {@link ClosedChannelException}. Idempotent. Any thread.
      */
     public CompletableFuture<Void> closeAsync() {
-        synchronized (this) {
-            if (state != OPEN) {
-                return closeFuture;
-            }
-            state = CLOSING;
-        }
-        Runnable closeWhenIdle = () -> {
-            if (inFlight == 0) {
-                closeNow();
-            }
-        };
         if (host.inLoop()) {
-            closeWhenIdle.run();
+            beginClose();
         } else {
             try {
-                host.execute(closeWhenIdle);
+                // Through the task queue, so operations this thread issued before still go out.
+                host.execute(this::beginClose);
             } catch (RejectedExecutionException e) {
                 // the closing loop closes its files itself once their I/O is done
             }
         }
         return closeFuture;
+    }
+
+    private void beginClose() {
+        if (state == OPEN) {
+            state = CLOSING;
+            if (inFlight == 0) {
+                closeNow();
+            }
+        }
     }
 
     /**
