@@ -1,0 +1,141 @@
+package io.fdloop.internal.linux;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The real kernel, with every call overridable: the seam tests use to inject what the kernel
+ * will not produce on demand (EAGAIN from a full ring, a partial submit, EINTR, EIO).
+ */
+public class ForwardingSyscalls implements Syscalls {
+    protected final Syscalls kernel = Syscalls.linux();
+
+    @Override
+    public int epollCreate1(int flags) {
+        return kernel.epollCreate1(flags);
+    }
+
+    @Override
+    public int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        return kernel.epollCtl(epfd, op, fd, event);
+    }
+
+    @Override
+    public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
+        return kernel.epollWait(epfd, events, maxEvents, timeoutMs);
+    }
+
+    @Override
+    public int eventfd(int initialValue, int flags) {
+        return kernel.eventfd(initialValue, flags);
+    }
+
+    @Override
+    public int timerfdCreate(int clockId, int flags) {
+        return kernel.timerfdCreate(clockId, flags);
+    }
+
+    @Override
+    public int timerfdSettime(int fd, int flags, MemorySegment newValue) {
+        return kernel.timerfdSettime(fd, flags, newValue);
+    }
+
+    @Override
+    public int clockGettime(int clockId, MemorySegment timespec) {
+        return kernel.clockGettime(clockId, timespec);
+    }
+
+    @Override
+    public long read(int fd, long address, long count) {
+        return kernel.read(fd, address, count);
+    }
+
+    @Override
+    public long write(int fd, long address, long count) {
+        return kernel.write(fd, address, count);
+    }
+
+    @Override
+    public long pread(int fd, long address, long count, long offset) {
+        return kernel.pread(fd, address, count, offset);
+    }
+
+    @Override
+    public long pwrite(int fd, long address, long count, long offset) {
+        return kernel.pwrite(fd, address, count, offset);
+    }
+
+    @Override
+    public long preadv(int fd, long iov, int iovCount, long offset) {
+        return kernel.preadv(fd, iov, iovCount, offset);
+    }
+
+    @Override
+    public long pwritev(int fd, long iov, int iovCount, long offset) {
+        return kernel.pwritev(fd, iov, iovCount, offset);
+    }
+
+    @Override
+    public int fsync(int fd) {
+        return kernel.fsync(fd);
+    }
+
+    @Override
+    public int fdatasync(int fd) {
+        return kernel.fdatasync(fd);
+    }
+
+    @Override
+    public int close(int fd) {
+        return kernel.close(fd);
+    }
+
+    @Override
+    public int open(MemorySegment path, int flags, int mode) {
+        return kernel.open(path, flags, mode);
+    }
+
+    @Override
+    public int statx(int dirFd, MemorySegment path, int flags, int mask, MemorySegment statx) {
+        return kernel.statx(dirFd, path, flags, mask, statx);
+    }
+
+    @Override
+    public int fallocate(int fd, int mode, long offset, long length) {
+        return kernel.fallocate(fd, mode, offset, length);
+    }
+
+    @Override
+    public int pipe2(MemorySegment fds, int flags) {
+        return kernel.pipe2(fds, flags);
+    }
+
+    @Override
+    public int socketpair(int domain, int type, int protocol, MemorySegment fds) {
+        return kernel.socketpair(domain, type, protocol, fds);
+    }
+
+    @Override
+    public int ioSetup(int events, MemorySegment contextOut) {
+        return kernel.ioSetup(events, contextOut);
+    }
+
+    @Override
+    public int ioDestroy(long context) {
+        return kernel.ioDestroy(context);
+    }
+
+    @Override
+    public int ioSubmit(long context, long count, MemorySegment iocbPointers) {
+        return kernel.ioSubmit(context, count, iocbPointers);
+    }
+
+    @Override
+    public int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout) {
+        return kernel.ioGetevents(context, minCount, count, events, timeout);
+    }
+
+    @Override
+    public int ioCancel(long context, long iocb, MemorySegment result) {
+        return kernel.ioCancel(context, iocb, result);
+    }
+}
