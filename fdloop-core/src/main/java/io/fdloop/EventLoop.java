@@ -246,8 +246,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         private int fileThreads = 4;
         private boolean daemon;
         private LoopObserver observer;
+        private FileBackendChoice fileBackend;
         private Syscalls syscalls = Syscalls.linux();
-        private String aioDisabledCause;
 
         private Builder() {
         }
@@ -290,6 +290,15 @@ public final class EventLoop implements Executor, AutoCloseable {
             return this;
         }
 
+        /**
+         * Which mechanism this loop's files use; default {@link FileBackendChoice#AUTO}, or what
+         * {@code -Dfdloop.backend=auto|aio|threads} says.
+         */
+        public Builder fileBackend(FileBackendChoice choice) {
+            this.fileBackend = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
         /** Whether a started loop's thread is a daemon thread. Default false. */
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
@@ -305,12 +314,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         /** Test seam: the system calls the loop and its files make. */
         Builder syscalls(Syscalls syscalls) {
             this.syscalls = Objects.requireNonNull(syscalls);
-            return this;
-        }
-
-        /** Test seam: keeps Linux AIO off, as if {@code io_setup} had failed for this reason. */
-        Builder disableAio(String cause) {
-            this.aioDisabledCause = cause;
             return this;
         }
 
@@ -364,8 +367,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
 
         private Reactor newReactor(String loopName) throws IOException {
-            return new Reactor(loopName, syscalls,
-                    new LoopSettings(aioQueueDepth, forceIoGetevents, fileThreads, aioDisabledCause), observer);
+            FileBackendChoice choice = fileBackend != null ? fileBackend : FileBackendChoice.fromSystemProperty();
+            return new Reactor(loopName, syscalls, new LoopSettings(aioQueueDepth, forceIoGetevents, fileThreads,
+                    choice.name().toLowerCase(java.util.Locale.ROOT)), observer);
         }
 
         private String threadName() {

@@ -130,7 +130,7 @@ public final class AsyncFile implements AutoCloseable {
                 alignment = new DirectAlignment(found.memory(), found.offset(), found.logicalBlockSize(), found.source());
             }
             FileEngine engine = FileEngine.of(host);
-            FileBackend backend = direct ? engine.directBackend() : engine.bufferedBackend();
+            FileBackend backend = engine.backendFor(direct);
             AsyncFile file = new AsyncFile(loop, host, engine, backend, path, fd, readable, writable, alignment);
             engine.opened(file);
             return file;

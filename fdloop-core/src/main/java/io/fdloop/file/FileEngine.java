@@ -32,12 +32,29 @@ final class FileEngine implements CompletionSink {
 
     private FileEngine(LoopHost host) {
         this.host = host;
-        this.aioUnavailableCause = host.settings().aioDisabledCause();
         host.onShutdown(this::closeOpenFiles);
     }
 
     static FileEngine of(LoopHost host) {
         return host.attachment(FileEngine.class, FileEngine::new);
+    }
+
+    /** The backend for a new file, as the loop's settings choose it. */
+    FileBackend backendFor(boolean direct) throws IOException {
+        return switch (host.settings().fileBackend()) {
+            case "aio" -> requireAio();
+            case "threads" -> bufferedBackend();
+            default -> direct ? directBackend() : bufferedBackend();
+        };
+    }
+
+    private synchronized FileBackend requireAio() throws IOException {
+        FileBackend backend = directBackend();
+        if (backend != aio) {
+            throw new IOException("this loop was built to use Linux AIO for every file, but Linux AIO is unavailable: "
+                    + aioUnavailableCause);
+        }
+        return backend;
     }
 
     /** Linux AIO when the kernel lets us have it, else the thread backend (the cause is logged once). */
