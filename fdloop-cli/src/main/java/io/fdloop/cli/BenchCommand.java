@@ -133,11 +133,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String toTable(List<Result> results) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-16s %-9s %6s %4s %12s %10s %10s%n",
-                "engine", "rw", "bs", "qd", "IOPS", "MiB/s", "cpu_us/op"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-16s %-9s %6s %4s %12s %10s %10s %11s%n",
+                "engine", "rw", "bs", "qd", "IOPS", "MiB/s", "cpu_us/op", "alloc_B/op"));
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "%-16s %-9s %6d %4d %,12.0f %10.1f %10.2f%n", r.engine(), r.job().rw(),
-                    r.job().blockSize(), r.job().queueDepth(), r.iops(), r.mibPerSecond(), r.cpuMicrosPerOperation()));
+            out.append(String.format(Locale.ROOT, "%-16s %-9s %6d %4d %,12.0f %10.1f %10.2f %11s%n", r.engine(),
+                    r.job().rw(), r.job().blockSize(), r.job().queueDepth(), r.iops(), r.mibPerSecond(),
+                    r.cpuMicrosPerOperation(), Double.isNaN(r.allocatedBytesPerOperation()) ? "-"
+                            : String.format(Locale.ROOT, "%.2f", r.allocatedBytesPerOperation())));
         }
         for (Result fdloop : results) {
             if (!fdloop.engine().startsWith("fdloop")) {
@@ -159,9 +161,12 @@ final class BenchCommand implements Callable<Integer> {
         for (Result r : results) {
             objects.add(String.format(Locale.ROOT,
                     "{\"engine\": \"%s\", \"rw\": \"%s\", \"bs\": %d, \"qd\": %d, \"direct\": %b, \"iops\": %.1f, "
-                            + "\"mib_s\": %.2f, \"cpu_us_per_op\": %.3f, \"ops\": %d, \"seconds\": %.3f}",
+                            + "\"mib_s\": %.2f, \"cpu_us_per_op\": %.3f, \"alloc_b_per_op\": %s, \"ops\": %d, "
+                            + "\"seconds\": %.3f}",
                     r.engine(), r.job().rw(), r.job().blockSize(), r.job().queueDepth(), r.job().direct(), r.iops(),
-                    r.mibPerSecond(), r.cpuMicrosPerOperation(), r.operations(), r.seconds()));
+                    r.mibPerSecond(), r.cpuMicrosPerOperation(), Double.isNaN(r.allocatedBytesPerOperation()) ? "null"
+                            : String.format(Locale.ROOT, "%.3f", r.allocatedBytesPerOperation()),
+                    r.operations(), r.seconds()));
         }
         return "[\n  " + String.join(",\n  ", objects) + "\n]\n";
     }

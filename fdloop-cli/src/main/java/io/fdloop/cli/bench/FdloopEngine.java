@@ -61,6 +61,7 @@ public final class FdloopEngine implements Engine {
         private long measureFromNs;
         private long measureUntilNs;
         private long cpuAtStartNs;
+        private long allocatedAtStart;
         private boolean measuring;
         private long operations;
         private int outstanding;
@@ -114,6 +115,7 @@ public final class FdloopEngine implements Engine {
                 measuring = true;
                 measureFromNs = now;
                 cpuAtStartNs = processCpuNs();
+                allocatedAtStart = loopThreadAllocatedBytes();
             }
             if (measuring) {
                 operations++;
@@ -122,7 +124,9 @@ public final class FdloopEngine implements Engine {
                 issue(buffer);
             } else if (--outstanding == 0) {
                 double seconds = (now - measureFromNs) / 1e9;
-                result.complete(new Result(name, job, operations, seconds, processCpuNs() - cpuAtStartNs));
+                long allocated = loopThreadAllocatedBytes() - allocatedAtStart;
+                result.complete(new Result(name, job, operations, seconds, processCpuNs() - cpuAtStartNs,
+                        (double) allocated / Math.max(1, operations)));
             }
         }
 
@@ -130,6 +134,11 @@ public final class FdloopEngine implements Engine {
         public void failed(Throwable error, MemorySegment buffer) {
             result.completeExceptionally(error);
         }
+    }
+
+    /** Bytes the loop thread (the caller) allocated so far. */
+    private static long loopThreadAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     static long processCpuNs() {

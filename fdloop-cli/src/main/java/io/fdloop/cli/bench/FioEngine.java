@@ -65,7 +65,7 @@ public final class FioEngine implements Engine {
         double systemPercent = number(json, "sys_cpu").doubleValue();
         double seconds = runtimeMs / 1000.0;
         long cpuNs = (long) ((userPercent + systemPercent) / 100.0 * seconds * 1e9);
-        return new Result(name(), job, operations, seconds, cpuNs);
+        return new Result(name(), job, operations, seconds, cpuNs, Double.NaN);
     }
 
     private static Number number(String json, String key) throws IOException {

@@ -8,8 +8,10 @@ package io.fdloop.cli.bench;
  * @param operations   requests completed while measuring
  * @param seconds      how long the measurement lasted
  * @param cpuNs        CPU time (user + system) of the whole process while measuring
+ * @param allocatedBytesPerOperation bytes the loop thread allocated per operation, or NaN when not measured
  */
-public record Result(String engine, Job job, long operations, double seconds, long cpuNs) {
+public record Result(String engine, Job job, long operations, double seconds, long cpuNs,
+                     double allocatedBytesPerOperation) {
 
     public double iops() {
         return operations / seconds;
