@@ -120,6 +120,11 @@ final class Reactor implements LoopHost {
 
     /** One iteration; {@code timeoutMs} -1 sleeps until an event. */
     void runOnce(int timeoutMs) throws IOException {
+        iterate(timeoutMs, true);
+    }
+
+    /** The iteration; a closing loop runs it without serving user fds, only its own sources. */
+    private void iterate(int timeoutMs, boolean serveUserFds) throws IOException {
         runTasks();
         boolean retrySoon = flushSources();
         boolean visible = anyVisibleCompletions();
@@ -134,7 +139,7 @@ final class Reactor implements LoopHost {
         }
         int ready = epoll.await(timeout);
         wakeupNeeded.set(false);
-        dispatch(ready);
+        dispatch(ready, serveUserFds);
         if (visible) {
             reapVisible();
         }
@@ -186,13 +191,13 @@ final class Reactor implements LoopHost {
         }
     }
 
-    private void dispatch(int ready) throws IOException {
+    private void dispatch(int ready, boolean serveUserFds) throws IOException {
         EpollEvents events = epoll.ready();
         for (int i = 0; i < ready; i++) {
             long token = events.data(i);
             if (token < 0) {
                 dispatchInternal(token);
-            } else {
+            } else if (serveUserFds) {
                 Registration registration = registrations.find(token);
                 if (registration != null) {
                     int ops = events.events(i);
@@ -474,6 +479,11 @@ final class Reactor implements LoopHost {
     // ---- LoopHost -----------------------------------------------------------------------
 
     @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public Syscalls syscalls() {
         return syscalls;
     }
@@ -579,7 +589,6 @@ final class Reactor implements LoopHost {
 
     private void drainSources() {
         while (true) {
-            runTasks();
             boolean busy = false;
             for (CompletionSource source : sources) {
                 busy |= source.busy();
@@ -588,18 +597,8 @@ final class Reactor implements LoopHost {
                 return;
             }
             try {
-                boolean retrySoon = flushSources();
-                boolean visible = anyVisibleCompletions();
-                int ready = epoll.await(visible ? 0 : retrySoon ? 1 : 100);
-                EpollEvents events = epoll.ready();
-                for (int i = 0; i < ready; i++) {
-                    long token = events.data(i);
-                    if (token < 0) {
-                        dispatchInternal(token);
-                    }
-                }
-                reapVisible();
-            } catch (IOException e) {
+                iterate(100, false);
+            } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "event loop " + name + " failed while closing", e);
                 return;
             }

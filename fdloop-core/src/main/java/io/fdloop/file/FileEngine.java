@@ -61,15 +61,8 @@ final class FileEngine implements CompletionSink {
     synchronized FileBackend directBackend() throws IOException {
         if (aio == null && aioUnavailableCause == null) {
             try {
-                AioBackend backend = AioBackend.open(host.syscalls(), ops, this, host.settings().aioQueueDepth(),
-                        host.settings().forceIoGetevents());
-                try {
-                    host.addSource(backend);
-                } catch (IOException | RuntimeException e) {
-                    backend.close();
-                    throw e;
-                }
-                aio = backend;
+                aio = plugIn(AioBackend.open(host.syscalls(), ops, this, host.settings().aioQueueDepth(),
+                        host.settings().forceIoGetevents()));
             } catch (IOException e) {
                 aioUnavailableCause = e.getMessage();
                 LOG.log(System.Logger.Level.WARNING, "Linux AIO is unavailable (" + aioUnavailableCause
@@ -86,17 +79,21 @@ final class FileEngine implements CompletionSink {
 
     synchronized FileBackend bufferedBackend() throws IOException {
         if (threads == null) {
-            ThreadPoolBackend backend = ThreadPoolBackend.open(host.syscalls(), ops, this,
-                    host.settings().fileThreads(), Thread.currentThread().getName());
-            try {
-                host.addSource(backend);
-            } catch (IOException | RuntimeException e) {
-                backend.close();
-                throw e;
-            }
-            threads = backend;
+            threads = plugIn(ThreadPoolBackend.open(host.syscalls(), ops, this, host.settings().fileThreads(),
+                    host.name()));
         }
         return threads;
+    }
+
+    /** Adds a new backend's eventfd to the loop; a backend the loop refuses is closed again. */
+    private <B extends FileBackend> B plugIn(B backend) throws IOException {
+        try {
+            host.addSource(backend);
+            return backend;
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
     }
 
     void opened(AsyncFile file) {

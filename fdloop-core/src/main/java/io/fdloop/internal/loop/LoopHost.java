@@ -14,6 +14,9 @@ import java.util.function.Function;
  */
 public interface LoopHost {
 
+    /** The loop's name, for thread names and messages. */
+    String name();
+
     Syscalls syscalls();
 
     LoopSettings settings();
