@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and dispatch reuse their slots, iocbs and handlers. Measured on the loop thread with the JVM's
  * per-thread allocation counter (bytes, not time). A one-off (a method handle linked for the
  * first time, say) can land in any one window, so the quietest of several windows is the steady state.
+ *
+ * <p>Zero depends on the JIT inlining the downcalls (a capture-state downcall slices its segment, which
+ * escape analysis removes once inlined). The build runs each test class in its own JVM, so the
+ * syscall stand-ins of other tests do not make those call sites megamorphic here as they never are in
+ * an application, where {@code Syscalls} has one implementation.
  */
 class AllocationTest {
     private static final int DEPTH = 32;
