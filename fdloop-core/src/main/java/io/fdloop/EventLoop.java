@@ -183,7 +183,9 @@ public final class EventLoop implements Executor, AutoCloseable {
      * every completion, then closes its files and fds. Idempotent.
      *
      * <p>From another thread this waits until the loop has closed; on the loop thread (in a
-     * handler) it returns at once and the loop closes when the current iteration ends.
+     * handler) it returns at once and the loop closes when the current iteration ends. A loop
+     * driven by its caller closes in that thread's next {@link #runOnce}: closing it from another
+     * thread waits for that.
      */
     @Override
     public void close() {
@@ -241,7 +243,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public static final class Builder {
         private String name;
-        private int aioQueueDepth = 1024;
+        private int queueDepth = 1024;
         private boolean forceIoGetevents = "syscall".equals(System.getProperty("fdloop.aio.reap"));
         private int fileThreads = 4;
         private boolean daemon;
@@ -259,15 +261,16 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
 
         /**
-         * How many Linux AIO requests may be in flight at once: the size asked of {@code io_setup}
-         * (the kernel may give more; fdloop reads what it got). Requests beyond it wait in the
-         * loop and go out as earlier ones complete. Default 1024.
+         * How many file requests each backend may have in flight at once: the size asked of
+         * {@code io_setup} for Linux AIO (the kernel may give more; fdloop reads what it got), the
+         * submission queue of io_uring (rounded up to a power of two; its completion queue is twice
+         * that). Requests beyond it wait in the loop and go out as earlier ones complete. Default 1024.
          */
-        public Builder aioQueueDepth(int depth) {
+        public Builder queueDepth(int depth) {
             if (depth < 1 || depth > 65536) {
-                throw new IllegalArgumentException("aioQueueDepth must be 1 to 65536, was " + depth);
+                throw new IllegalArgumentException("queueDepth must be 1 to 65536, was " + depth);
             }
-            this.aioQueueDepth = depth;
+            this.queueDepth = depth;
             return this;
         }
 
@@ -292,7 +295,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
         /**
          * Which mechanism this loop's files use; default {@link FileBackendChoice#AUTO}, or what
-         * {@code -Dfdloop.backend=auto|aio|threads} says.
+         * {@code -Dfdloop.backend=auto|aio|uring|threads} says.
          */
         public Builder fileBackend(FileBackendChoice choice) {
             this.fileBackend = Objects.requireNonNull(choice, "choice");
@@ -368,7 +371,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
         private Reactor newReactor(String loopName) throws IOException {
             FileBackendChoice choice = fileBackend != null ? fileBackend : FileBackendChoice.fromSystemProperty();
-            return new Reactor(loopName, syscalls, new LoopSettings(aioQueueDepth, forceIoGetevents, fileThreads,
+            return new Reactor(loopName, syscalls, new LoopSettings(queueDepth, forceIoGetevents, fileThreads,
                     choice.name().toLowerCase(java.util.Locale.ROOT)), observer);
         }
 

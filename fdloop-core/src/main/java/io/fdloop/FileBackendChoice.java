@@ -1,11 +1,19 @@
 package io.fdloop;
 
+import io.fdloop.internal.aio.AioBackend;
+import io.fdloop.internal.linux.Syscalls;
+import io.fdloop.internal.uring.UringAvailability;
+
 /**
  * Which mechanism a loop's files use. {@link #AUTO} is right for almost everyone; the others
  * are for benchmarks, tests and working around a kernel.
  */
 public enum FileBackendChoice {
-    /** Direct (O_DIRECT) files on Linux AIO when the kernel allows it, buffered files on the thread pool. */
+    /**
+     * The best the host allows, per file: io_uring when it is usable; else direct (O_DIRECT) files
+     * on Linux AIO and buffered files on the thread pool (never buffered files on Linux AIO, which
+     * would block the loop).
+     */
     AUTO,
     /**
      * Every file on Linux AIO. For a buffered file the kernel then performs each request inside
@@ -13,10 +21,34 @@ public enum FileBackendChoice {
      * {@code /dev/zero}, to measure the software path), wrong for a disk.
      */
     AIO,
+    /** Every file on io_uring, its eventfd registered with {@code IORING_REGISTER_EVENTFD}. */
+    URING,
     /** Every file on the thread pool (blocking pread/pwrite on worker threads). */
     THREADS;
 
-    /** The choice named by {@code -Dfdloop.backend=auto|aio|threads}, or AUTO when it is not set. */
+    /**
+     * Whether this backend can be used in this process. Probed once, by setting up (and tearing
+     * down) a small context or ring; AUTO and THREADS are always available.
+     */
+    public boolean isAvailable() {
+        return unavailabilityCause() == null;
+    }
+
+    /** Why this backend cannot be used here (the kernel's answer, in words), or null when it can. */
+    public String unavailabilityCause() {
+        return switch (this) {
+            case AIO -> Probe.AIO;
+            case URING -> Probe.URING;
+            case AUTO, THREADS -> null;
+        };
+    }
+
+    private static final class Probe {
+        static final String AIO = AioBackend.probe(Syscalls.linux());
+        static final String URING = UringAvailability.probe(Syscalls.linux());
+    }
+
+    /** The choice named by {@code -Dfdloop.backend=auto|aio|uring|threads}, or AUTO when it is not set. */
     static FileBackendChoice fromSystemProperty() {
         String value = System.getProperty("fdloop.backend");
         if (value == null || value.isBlank()) {
@@ -27,6 +59,6 @@ public enum FileBackendChoice {
                 return choice;
             }
         }
-        throw new IllegalArgumentException("-Dfdloop.backend must be auto, aio or threads, was " + value);
+        throw new IllegalArgumentException("-Dfdloop.backend must be auto, aio, uring or threads, was " + value);
     }
 }

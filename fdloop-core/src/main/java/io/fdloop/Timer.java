@@ -22,8 +22,9 @@ public final class Timer {
     }
 
     /**
-     * Stops the timer: a run that has not begun will not happen. Returns false when it was
-     * already cancelled or, for a one-shot timer, already ran.
+     * Stops the timer: a run that has not begun will not happen. On the loop thread, returns false
+     * when it was already cancelled or, for a one-shot timer, already ran; from another thread the
+     * removal happens on the loop, and the result is false only when it was already cancelled.
      */
     public boolean cancel() {
         if (cancelled) {

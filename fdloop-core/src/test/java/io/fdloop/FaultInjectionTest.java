@@ -234,7 +234,7 @@ class FaultInjectionTest {
     /** BLOCKS direct 4 KiB writes queued in one iteration, then read back and compared. */
     private void assertAllBlocksWrittenAndReadBack(Syscalls syscalls, boolean forceIoGetevents) throws Exception {
         Path path = dir.resolve("faults-" + System.nanoTime() + ".dat");
-        try (EventLoop loop = EventLoop.builder().name("faults").daemon(true).syscalls(syscalls).aioQueueDepth(64)
+        try (EventLoop loop = EventLoop.builder().name("faults").daemon(true).syscalls(syscalls).queueDepth(64)
                 .forceIoGetevents(forceIoGetevents).start();
              AsyncFile file = AsyncFile.open(loop, path, FileOption.READ, FileOption.WRITE, FileOption.CREATE,
                      FileOption.DIRECT)) {

@@ -2,6 +2,7 @@ package io.fdloop.cli;
 
 import io.fdloop.EventFd;
 import io.fdloop.EventLoop;
+import io.fdloop.FileBackendChoice;
 import io.fdloop.Interest;
 import io.fdloop.LoopObserver;
 import io.fdloop.Registration;
@@ -46,8 +47,13 @@ final class DemoCommand implements Callable<Integer> {
     int count;
 
     @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Open with O_DIRECT, so Linux AIO is truly asynchronous (default). --no-direct uses the page cache and the thread backend.")
+            description = "Open with O_DIRECT, so Linux AIO is truly asynchronous (default). --no-direct uses the page cache.")
     boolean direct;
+
+    @Option(names = "--backend", defaultValue = "aio", paramLabel = "aio|uring|threads|auto",
+            description = "File backend: aio (Linux AIO + eventfd, the default), uring (io_uring + registered eventfd), "
+                    + "threads, or auto (what fdloop would pick).")
+    String backend;
 
     private final PrintStream out = System.out;
 
@@ -73,8 +79,20 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(Path path) throws IOException, InterruptedException {
         Trace trace = new Trace();
-        try (EventLoop loop = EventLoop.builder().name("demo").aioQueueDepth(Math.min(count, 65536))
-                .observer(trace).build();
+        FileBackendChoice choice;
+        try {
+            choice = FileBackendChoice.valueOf(backend.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: --backend must be aio, uring, threads or auto, was " + backend);
+            return 2;
+        }
+        if (choice == FileBackendChoice.AIO && !direct) {
+            System.err.println("demo: Linux AIO runs buffered I/O synchronously inside io_submit: use --direct with "
+                    + "--backend aio, or another backend");
+            return 2;
+        }
+        try (EventLoop loop = EventLoop.builder().name("demo").queueDepth(Math.min(count, 65536))
+                .fileBackend(choice).observer(trace).build();
              Arena arena = Arena.ofShared()) {
             Set<FileOption> options = EnumSet.of(FileOption.READ, FileOption.WRITE, FileOption.CREATE, FileOption.TRUNCATE);
             if (direct) {
@@ -97,8 +115,8 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("demo: FAILED: " + demo.failure);
                 return 1;
             }
-            out.printf("demo: %d wake-ups: %d aio, %d threads, %d timer, %d user eventfd%n", trace.wakeups,
-                    trace.aio, trace.threads, trace.timer, demo.pokes);
+            out.printf("demo: %d wake-ups: %d %s, %d timer, %d user eventfd%n", trace.wakeups,
+                    trace.aio + trace.uring + trace.threads, asyncFile.backend(), trace.timer, demo.pokes);
             out.printf("demo: %d writes, %d reads completed via eventfd+epoll; data verified%n", count, count);
             return 0;
         }
@@ -109,13 +127,17 @@ final class DemoCommand implements Callable<Integer> {
         int wakeups;
         int aio;
         int threads;
+        int uring;
         int timer;
         Demo demo;
 
         @Override
         public void submitted(String backend, int requests) {
-            out.printf("          submit  %-7s %5d requests in one %s%n", backend, requests,
-                    backend.equals("aio") ? "io_submit (IOCB_FLAG_RESFD)" : "hand-off to the file threads");
+            out.printf("          submit  %-7s %5d requests in one %s%n", backend, requests, switch (backend) {
+                case "aio" -> "io_submit (IOCB_FLAG_RESFD)";
+                case "uring" -> "io_uring_enter (eventfd registered)";
+                default -> "hand-off to the file threads";
+            });
         }
 
         @Override
@@ -124,11 +146,12 @@ final class DemoCommand implements Callable<Integer> {
             switch (source) {
                 case "aio" -> aio++;
                 case "threads" -> threads++;
+                case "uring" -> uring++;
                 case "timer" -> timer++;
                 default -> { }
             }
             String what = switch (source) {
-                case "aio", "threads" -> String.format("eventfd read %5d, reaped %5d completions (%s)", counter, handled,
+                case "aio", "uring", "threads" -> String.format("eventfd read %5d, reaped %5d completions (%s)", counter, handled,
                         demo == null ? "" : demo.progress());
                 case "timer" -> String.format("timerfd read %5d, ran %d timer(s)", counter, handled);
                 default -> String.format("read %d, handled %d", counter, handled);

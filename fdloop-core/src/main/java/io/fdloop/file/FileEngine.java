@@ -6,6 +6,7 @@ import io.fdloop.internal.file.FileBackend;
 import io.fdloop.internal.file.OpTable;
 import io.fdloop.internal.loop.LoopHost;
 import io.fdloop.internal.threads.ThreadPoolBackend;
+import io.fdloop.internal.uring.UringBackend;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * use and plugged into the loop), and the open files, which the loop closes when it closes.
  * Delivers every completion to its handler.
  *
- * <p><b>Loop thread only</b>, except {@link #directBackend()}, {@link #bufferedBackend()} and
- * the open-file set, which {@code AsyncFile.open} uses from any thread.
+ * <p><b>Loop thread only</b>, except {@link #backendFor(boolean)} and the open-file set, which
+ * {@code AsyncFile.open} uses from any thread.
  */
 final class FileEngine implements CompletionSink {
     private static final System.Logger LOG = System.getLogger("io.fdloop.file");
@@ -29,6 +30,8 @@ final class FileEngine implements CompletionSink {
     private FileBackend aio; // guarded by this
     private String aioUnavailableCause; // guarded by this
     private FileBackend threads; // guarded by this
+    private FileBackend uring; // guarded by this
+    private String uringUnavailableCause; // guarded by this
 
     private FileEngine(LoopHost host) {
         this.host = host;
@@ -39,45 +42,64 @@ final class FileEngine implements CompletionSink {
         return host.attachment(FileEngine.class, FileEngine::new);
     }
 
-    /** The backend for a new file, as the loop's settings choose it. */
-    FileBackend backendFor(boolean direct) throws IOException {
+    /**
+     * The backend for a new file, as the loop's settings choose it. {@code auto}: io_uring when
+     * usable; else Linux AIO for direct files (else threads) and threads for buffered ones. A
+     * backend that fails to start is logged once, with the kernel's reason, and the next one is used.
+     */
+    synchronized FileBackend backendFor(boolean direct) throws IOException {
         return switch (host.settings().fileBackend()) {
-            case "aio" -> requireAio();
-            case "threads" -> bufferedBackend();
-            default -> direct ? directBackend() : bufferedBackend();
+            case "aio" -> require(aio(), "Linux AIO", aioUnavailableCause);
+            case "uring" -> require(uring(), "io_uring", uringUnavailableCause);
+            case "threads" -> threads();
+            default -> {
+                FileBackend best = uring();
+                if (best == null && direct) {
+                    best = aio();
+                }
+                yield best != null ? best : threads();
+            }
         };
     }
 
-    private synchronized FileBackend requireAio() throws IOException {
-        FileBackend backend = directBackend();
-        if (backend != aio) {
-            throw new IOException("this loop was built to use Linux AIO for every file, but Linux AIO is unavailable: "
-                    + aioUnavailableCause);
+    private static FileBackend require(FileBackend backend, String what, String cause) throws IOException {
+        if (backend == null) {
+            throw new IOException("this loop was built to use " + what + " for every file, but " + what
+                    + " is unavailable: " + cause);
         }
         return backend;
     }
 
-    /** Linux AIO when the kernel lets us have it, else the thread backend (the cause is logged once). */
-    synchronized FileBackend directBackend() throws IOException {
+    /** Linux AIO, started on first use; null when the kernel refuses it (the cause is logged once). */
+    private FileBackend aio() {
         if (aio == null && aioUnavailableCause == null) {
             try {
-                aio = plugIn(AioBackend.open(host.syscalls(), ops, this, host.settings().aioQueueDepth(),
+                aio = plugIn(AioBackend.open(host.syscalls(), ops, this, host.settings().queueDepth(),
                         host.settings().forceIoGetevents()));
             } catch (IOException e) {
                 aioUnavailableCause = e.getMessage();
                 LOG.log(System.Logger.Level.WARNING, "Linux AIO is unavailable (" + aioUnavailableCause
-                        + "); direct files on this loop use the thread backend");
+                        + "); direct files on loop " + host.name() + " use the thread backend");
             }
         }
-        return aio != null ? aio : bufferedBackend();
+        return aio;
     }
 
-    /** Why direct files do not use Linux AIO on this loop, or null when they do (or none was opened yet). */
-    synchronized String aioUnavailableCause() {
-        return aioUnavailableCause;
+    /** io_uring, started on first use; null when the kernel refuses it (the cause is logged once). */
+    private FileBackend uring() {
+        if (uring == null && uringUnavailableCause == null) {
+            try {
+                uring = plugIn(UringBackend.open(host.syscalls(), ops, this, host.settings().queueDepth()));
+            } catch (IOException e) {
+                uringUnavailableCause = e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "io_uring is unavailable (" + uringUnavailableCause
+                        + "); files on loop " + host.name() + " use Linux AIO (direct) or the thread backend");
+            }
+        }
+        return uring;
     }
 
-    synchronized FileBackend bufferedBackend() throws IOException {
+    private FileBackend threads() throws IOException {
         if (threads == null) {
             threads = plugIn(ThreadPoolBackend.open(host.syscalls(), ops, this, host.settings().fileThreads(),
                     host.name()));

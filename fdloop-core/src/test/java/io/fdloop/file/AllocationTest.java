@@ -32,7 +32,7 @@ class AllocationTest {
     @Test
     void shouldAllocateNothingPerOperationOnTheAioCallbackPath() throws Exception {
         try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).fileBackend(FileBackendChoice.AIO)
-                .aioQueueDepth(DEPTH).start();
+                .queueDepth(DEPTH).start();
              Arena arena = Arena.ofShared();
              AsyncFile zero = AsyncFile.open(loop, Path.of("/dev/zero"))) {
             CompletableFuture<Long> quietestWindow = new CompletableFuture<>();

@@ -118,7 +118,7 @@ class AsyncFileTest {
 
     @Test
     void shouldCompleteTenThousandRequestsAgainstA128EntryRing() throws Exception {
-        EventLoop small = EventLoop.builder().name("small-ring").daemon(true).aioQueueDepth(128).start();
+        EventLoop small = EventLoop.builder().name("small-ring").daemon(true).queueDepth(128).start();
         try (AsyncFile file = AsyncFile.open(small, dir.resolve("ring128.dat"), FileOption.READ, FileOption.WRITE,
                 FileOption.CREATE, FileOption.DIRECT)) {
             file.allocate(0, 10_000L * 4096);

@@ -40,7 +40,7 @@ public final class FdloopEngine implements Engine {
             options.add(FileOption.DIRECT);
         }
         try (EventLoop loop = EventLoop.builder().name(name).daemon(true).fileBackend(backend)
-                .aioQueueDepth(Math.max(job.queueDepth(), 1)).start();
+                .queueDepth(Math.max(job.queueDepth(), 1)).start();
              Arena arena = Arena.ofShared();
              AsyncFile file = AsyncFile.open(loop, job.file(), options)) {
             Run run = new Run(job, file, arena);

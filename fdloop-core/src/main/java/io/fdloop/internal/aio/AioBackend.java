@@ -84,10 +84,7 @@ public final class AioBackend implements FileBackend {
         int r = syscalls.ioSetup(depth, contextOut);
         if (r < 0) {
             arena.close();
-            throw r == -Errno.EAGAIN
-                    ? new IOException(Errors.describe("io_setup", Errno.EAGAIN, null) + ": fs.aio-max-nr is exhausted ("
-                            + depth + " more events asked; see /proc/sys/fs/aio-nr and aio-max-nr)")
-                    : Errors.ioException("io_setup", r, null);
+            throw setupFailure(r, depth);
         }
         long context = contextOut.get(JAVA_LONG, 0);
         int fd;
@@ -102,6 +99,29 @@ public final class AioBackend implements FileBackend {
         // The ring keeps one entry free; never have more in flight than it can report.
         int capacity = ring == null ? depth : Math.min(depth, ring.entries() - 1);
         return new AioBackend(syscalls, ops, sink, arena, context, forceIoGetevents ? null : ring, capacity, fd);
+    }
+
+    /** Null when Linux AIO works here (a one-entry context can be set up), else why not. */
+    public static String probe(Syscalls syscalls) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment contextOut = arena.allocate(8, 8);
+            int r = syscalls.ioSetup(1, contextOut);
+            if (r < 0) {
+                return setupFailure(r, 1).getMessage();
+            }
+            syscalls.ioDestroy(contextOut.get(JAVA_LONG, 0));
+            return null;
+        }
+    }
+
+    private static IOException setupFailure(int negativeErrno, int depth) {
+        return switch (-negativeErrno) {
+            case Errno.EAGAIN -> new IOException(Errors.describe("io_setup", Errno.EAGAIN, null)
+                    + ": fs.aio-max-nr is exhausted (" + depth + " more events asked; see /proc/sys/fs/aio-nr and aio-max-nr)");
+            case Errno.ENOSYS -> new IOException(Errors.describe("io_setup", Errno.ENOSYS, null)
+                    + ": this kernel has no Linux AIO (CONFIG_AIO), or a seccomp profile blocks it");
+            default -> Errors.ioException("io_setup", negativeErrno, null);
+        };
     }
 
     @Override

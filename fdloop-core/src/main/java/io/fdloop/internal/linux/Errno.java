@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p><b>Stateless; thread-safe.</b> The numbers are the asm-generic ones, shared by x86_64 and aarch64.
  */
 public final class Errno {
-    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
+    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EBUSY = 16,
             EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19, EISDIR = 21, EINVAL = 22, EMFILE = 24,
             ENOSPC = 28, ESPIPE = 29, EROFS = 30, ENOSYS = 38, EOPNOTSUPP = 95, ECANCELED = 125;
 

@@ -64,6 +64,14 @@ final class LinuxSyscalls implements Syscalls {
     private static final MethodHandle SYSCALL_LLLPP =
             linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS);
 
+    private static final MethodHandle SYSCALL_6 = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle MMAP = link("mmap64", JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT,
+            JAVA_LONG);
+    private static final MethodHandle MUNMAP = link("munmap", JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle FTRUNCATE = link("ftruncate64", JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle FCNTL_POINTER = linkVariadic("fcntl64", 2, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+
     private LinuxSyscalls() {
     }
 
@@ -326,6 +334,72 @@ final class LinuxSyscalls implements Syscalls {
         try {
             return (int) result((long) SYSCALL_LLP.invokeExact(capture, (long) NR.ioCancel(), context, iocb,
                     result), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ioUringSetup(int entries, MemorySegment params) {
+        return (int) syscall(NR.ioUringSetup(), Integer.toUnsignedLong(entries), params.address(), 0, 0, 0, 0);
+    }
+
+    @Override
+    public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+        return (int) syscall(NR.ioUringEnter(), fd, Integer.toUnsignedLong(toSubmit),
+                Integer.toUnsignedLong(minComplete), Integer.toUnsignedLong(flags), 0, 0);
+    }
+
+    @Override
+    public int ioUringRegister(int fd, int opcode, MemorySegment arg, int argCount) {
+        return (int) syscall(NR.ioUringRegister(), fd, opcode, arg.address(), Integer.toUnsignedLong(argCount), 0, 0);
+    }
+
+    private static long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) SYSCALL_6.invokeExact(capture, number, a1, a2, a3, a4, a5, a6), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long mmap(long address, long length, int protection, int flags, int fd, long offset) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            long mapped = (long) MMAP.invokeExact(capture, address, length, protection, flags, fd, offset);
+            return mapped == -1 ? -(int) ERRNO.get(capture, 0L) : mapped;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int munmap(long address, long length) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) MUNMAP.invokeExact(capture, address, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int ftruncate(int fd, long length) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FTRUNCATE.invokeExact(capture, fd, length), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int fcntlLock(int fd, int command, MemorySegment flock) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FCNTL_POINTER.invokeExact(capture, fd, command, flock), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

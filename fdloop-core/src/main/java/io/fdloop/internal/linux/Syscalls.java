@@ -96,4 +96,25 @@ public interface Syscalls {
 
     /** {@code int io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)} */
     int ioCancel(long context, long iocb, MemorySegment result);
+
+    /** {@code int io_uring_setup(u32 entries, struct io_uring_params *p)}, through {@code syscall(2)} */
+    int ioUringSetup(int entries, MemorySegment params);
+
+    /** {@code int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const sigset_t *sig, size_t sz)} */
+    int ioUringEnter(int fd, int toSubmit, int minComplete, int flags);
+
+    /** {@code int io_uring_register(unsigned int fd, unsigned int opcode, void *arg, unsigned int nr_args)} */
+    int ioUringRegister(int fd, int opcode, MemorySegment arg, int argCount);
+
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}: the address or -errno */
+    long mmap(long address, long length, int protection, int flags, int fd, long offset);
+
+    /** {@code int munmap(void *addr, size_t length)} */
+    int munmap(long address, long length);
+
+    /** {@code int ftruncate(int fd, off_t length)} */
+    int ftruncate(int fd, long length);
+
+    /** {@code int fcntl(int fd, int cmd, struct flock *lock)}, for the lock commands */
+    int fcntlLock(int fd, int command, MemorySegment flock);
 }

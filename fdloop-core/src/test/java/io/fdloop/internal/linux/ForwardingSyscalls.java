@@ -138,4 +138,39 @@ public class ForwardingSyscalls implements Syscalls {
     public int ioCancel(long context, long iocb, MemorySegment result) {
         return kernel.ioCancel(context, iocb, result);
     }
+
+    @Override
+    public int ioUringSetup(int entries, MemorySegment params) {
+        return kernel.ioUringSetup(entries, params);
+    }
+
+    @Override
+    public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+        return kernel.ioUringEnter(fd, toSubmit, minComplete, flags);
+    }
+
+    @Override
+    public int ioUringRegister(int fd, int opcode, MemorySegment arg, int argCount) {
+        return kernel.ioUringRegister(fd, opcode, arg, argCount);
+    }
+
+    @Override
+    public long mmap(long address, long length, int protection, int flags, int fd, long offset) {
+        return kernel.mmap(address, length, protection, flags, fd, offset);
+    }
+
+    @Override
+    public int munmap(long address, long length) {
+        return kernel.munmap(address, length);
+    }
+
+    @Override
+    public int ftruncate(int fd, long length) {
+        return kernel.ftruncate(fd, length);
+    }
+
+    @Override
+    public int fcntlLock(int fd, int command, MemorySegment flock) {
+        return kernel.fcntlLock(fd, command, flock);
+    }
 }
