@@ -128,9 +128,13 @@ final class Reactor implements LoopHost {
         runTasks();
         boolean retrySoon = flushSources();
         boolean visible = anyVisibleCompletions();
-        int timeout = visible || !tasks.isEmpty() ? 0 : retrySoon ? 1 : timeoutMs;
+        // A task that closed the loop must not leave it asleep: the caller finishes the close next.
+        boolean closeRequested = serveUserFds && state != RUNNING;
+        int timeout = visible || !tasks.isEmpty() || closeRequested ? 0 : retrySoon ? 1 : timeoutMs;
+        // Armed even when not sleeping: timers fire only through the timerfd, and a loop whose task
+        // queue never empties (a task that requeues itself) would otherwise never run them.
+        armTimerfd();
         if (timeout != 0) {
-            armTimerfd();
             wakeupNeeded.set(true);
             // A task queued before the flag was set did not wake us: look once more.
             if (!tasks.isEmpty()) {
@@ -179,13 +183,13 @@ final class Reactor implements LoopHost {
     private void reapVisible() {
         for (CompletionSource source : sources) {
             if (source.hasVisibleCompletions()) {
-                reap(source);
+                reap(source, false);
             }
         }
     }
 
-    private void reap(CompletionSource source) {
-        int reaped = source.reap();
+    private void reap(CompletionSource source, boolean signalled) {
+        int reaped = source.reap(signalled);
         if (observer != null) {
             observer.woke(source.name(), source.lastSignalCount(), reaped);
         }
@@ -236,7 +240,7 @@ final class Reactor implements LoopHost {
                 observer.woke("signal", count, ran);
             }
         } else {
-            reap(sources[(int) (token - TOKEN_SOURCE)]);
+            reap(sources[(int) (token - TOKEN_SOURCE)], true);
         }
     }
 
@@ -304,19 +308,22 @@ final class Reactor implements LoopHost {
     private void addTimer(Timer timer) {
         if (!timer.isCancelled() && state == RUNNING) {
             timers.add(timer);
+        } else {
+            timer.markCancelled();
         }
     }
 
-    boolean cancelTimer(Timer timer) {
+    /** Takes a cancelled timer out of the queue (now on the loop thread, else through a task). */
+    void removeTimer(Timer timer) {
         if (inLoop()) {
-            return timers.remove(timer) || timer.isPeriodic();
+            timers.remove(timer);
+            return;
         }
         try {
             execute(() -> timers.remove(timer));
         } catch (RejectedExecutionException closed) {
-            return false;
+            // the closing loop drops every timer itself
         }
-        return true;
     }
 
     private int runDueTimers() {
@@ -325,6 +332,9 @@ final class Reactor implements LoopHost {
         Timer timer;
         while ((timer = timers.peek()) != null && timer.deadlineNs <= now) {
             timers.poll();
+            if (!timer.claimRun()) {
+                continue; // cancelled from another thread; the removal task it queued has not run yet
+            }
             if (timer.isPeriodic()) {
                 timer.deadlineNs = saturatedAdd(timer.deadlineNs, timer.periodNs);
                 timers.add(timer);

@@ -1,5 +1,7 @@
 package io.fdloop;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * A task scheduled on an {@link EventLoop}, once or at a fixed rate; it runs on the loop thread.
  *
@@ -12,7 +14,9 @@ public final class Timer {
     long deadlineNs; // loop-owned: CLOCK_MONOTONIC nanoseconds
     long sequence; // loop-owned: ties between equal deadlines go to the earlier schedule
     int heapIndex = -1; // loop-owned: position in TimerQueue, -1 when not queued
-    private volatile boolean cancelled;
+    private static final int SCHEDULED = 0, FIRED = 1, CANCELLED = 2;
+    // SCHEDULED -> FIRED (a one-shot timer about to run) or -> CANCELLED; a periodic timer stays SCHEDULED.
+    private final AtomicInteger state = new AtomicInteger(SCHEDULED);
 
     Timer(Reactor reactor, Runnable task, long deadlineNs, long periodNs) {
         this.reactor = reactor;
@@ -22,20 +26,19 @@ public final class Timer {
     }
 
     /**
-     * Stops the timer: a run that has not begun will not happen. On the loop thread, returns false
-     * when it was already cancelled or, for a one-shot timer, already ran; from another thread the
-     * removal happens on the loop, and the result is false only when it was already cancelled.
+     * Stops the timer: a run that has not begun will not happen. Returns false when it was already
+     * cancelled or, for a one-shot timer, already ran (or is running), as {@code Future.cancel} does.
      */
     public boolean cancel() {
-        if (cancelled) {
+        if (!state.compareAndSet(SCHEDULED, CANCELLED)) {
             return false;
         }
-        cancelled = true;
-        return reactor.cancelTimer(this);
+        reactor.removeTimer(this);
+        return true;
     }
 
     public boolean isCancelled() {
-        return cancelled;
+        return state.get() == CANCELLED;
     }
 
     /** Whether the timer repeats. */
@@ -43,7 +46,12 @@ public final class Timer {
         return periodNs > 0;
     }
 
+    /** Loop thread, before a run: false when the timer was cancelled and must not run. */
+    boolean claimRun() {
+        return isPeriodic() ? state.get() == SCHEDULED : state.compareAndSet(SCHEDULED, FIRED);
+    }
+
     void markCancelled() {
-        cancelled = true;
+        state.compareAndSet(SCHEDULED, CANCELLED);
     }
 }

@@ -1,6 +1,7 @@
 package io.fdloop;
 
 import io.fdloop.file.AlignedBuffers;
+import io.fdloop.FileBackendChoice;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
 import io.fdloop.internal.linux.Errno;
@@ -68,7 +69,7 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, count, iocbPointers);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, false);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
         assertTrue(refusals.get() > 2, "the fault was injected");
     }
 
@@ -83,7 +84,7 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, Math.min(count, 7), iocbPointers);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, false);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
         assertTrue(calls.get() >= 2 * BLOCKS / 7, "batches were split: " + calls.get() + " io_submit calls");
     }
 
@@ -108,7 +109,7 @@ class FaultInjectionTest {
                 return reads.incrementAndGet() % 3 == 1 ? -Errno.EINTR : kernel.read(fd, address, count);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, false);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
         assertTrue(submits.get() > 1 && waits.get() > 1 && reads.get() > 1);
     }
 
@@ -127,7 +128,8 @@ class FaultInjectionTest {
                 return n;
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("eio").daemon(true).syscalls(syscalls).forceIoGetevents(true).start();
+        try (EventLoop loop = EventLoop.builder().name("eio").daemon(true).syscalls(syscalls)
+                .fileBackend(FileBackendChoice.AIO).forceIoGetevents(true).start();
              AsyncFile file = AsyncFile.open(loop, dir.resolve("eio.dat"), FileOption.READ, FileOption.WRITE,
                      FileOption.CREATE, FileOption.DIRECT)) {
             MemorySegment buffers = AlignedBuffers.allocate(arena, 4096L * 16, 4096);
@@ -165,7 +167,8 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, count, iocbPointers);
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("refused").daemon(true).syscalls(syscalls).start();
+        try (EventLoop loop = EventLoop.builder().name("refused").daemon(true).syscalls(syscalls)
+                .fileBackend(FileBackendChoice.AIO).start();
              AsyncFile file = AsyncFile.open(loop, dir.resolve("refused.dat"), FileOption.READ, FileOption.WRITE,
                      FileOption.CREATE, FileOption.DIRECT)) {
             MemorySegment buffers = AlignedBuffers.allocate(arena, 4096L * 8, 4096);
@@ -188,11 +191,16 @@ class FaultInjectionTest {
     }
 
     @Test
-    void shouldFallBackToThreadsWhenAioMaxNrIsExhausted() throws Exception {
+    void shouldFallBackToThreadsWhenIoUringIsBlockedAndAioMaxNrIsExhausted() throws Exception {
         Syscalls syscalls = new ForwardingSyscalls() {
             @Override
             public int ioSetup(int events, MemorySegment contextOut) {
                 return -Errno.EAGAIN; // what io_setup says past fs.aio-max-nr
+            }
+
+            @Override
+            public int ioUringSetup(int entries, MemorySegment params) {
+                return -Errno.EPERM; // what a container's seccomp profile makes of io_uring_setup
             }
         };
         List<LogRecord> logged = new ArrayList<>();
@@ -215,7 +223,7 @@ class FaultInjectionTest {
         };
         logger.addHandler(capture);
         try {
-            assertAllBlocksWrittenAndReadBack(syscalls, false);
+            assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AUTO);
             try (EventLoop loop = EventLoop.builder().name("no-aio").daemon(true).syscalls(syscalls).start();
                  AsyncFile file = AsyncFile.open(loop, dir.resolve("fallback.dat"), FileOption.READ,
                          FileOption.WRITE, FileOption.CREATE, FileOption.DIRECT)) {
@@ -225,17 +233,73 @@ class FaultInjectionTest {
             logger.removeHandler(capture);
         }
         synchronized (logged) {
-            assertTrue(logged.stream().anyMatch(r -> r.getMessage().contains("aio-max-nr")
-                    && r.getMessage().contains("thread backend")), "the cause is logged: " + logged.stream()
-                    .map(LogRecord::getMessage).toList());
+            List<String> messages = logged.stream().map(LogRecord::getMessage).toList();
+            assertTrue(messages.stream().anyMatch(m -> m.contains("aio-max-nr") && m.contains("thread backend")),
+                    "the AIO cause is logged: " + messages);
+            assertTrue(messages.stream().anyMatch(m -> m.contains("io_uring is unavailable") && m.contains("EPERM")),
+                    "the io_uring cause is logged: " + messages);
         }
     }
 
+    @Test
+    void shouldPickLinuxAioForDirectAndThreadsForBufferedFilesWhenIoUringIsBlocked() throws Exception {
+        Syscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public int ioUringSetup(int entries, MemorySegment params) {
+                return -Errno.EPERM;
+            }
+        };
+        try (EventLoop loop = EventLoop.builder().name("no-uring").daemon(true).syscalls(syscalls).start();
+             AsyncFile direct = AsyncFile.open(loop, dir.resolve("direct.dat"), FileOption.WRITE, FileOption.CREATE,
+                     FileOption.DIRECT);
+             AsyncFile buffered = AsyncFile.open(loop, dir.resolve("buffered.dat"), FileOption.WRITE,
+                     FileOption.CREATE)) {
+            assertEquals("aio", direct.backend());
+            assertEquals("threads", buffered.backend());
+        }
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AUTO);
+    }
+
+    @Test
+    void shouldRefuseToOpenWhenTheForcedBackendIsUnavailable() throws Exception {
+        Syscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public int ioUringSetup(int entries, MemorySegment params) {
+                return -Errno.ENOSYS;
+            }
+        };
+        try (EventLoop loop = EventLoop.builder().name("forced").daemon(true).syscalls(syscalls)
+                .fileBackend(FileBackendChoice.URING).start()) {
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> AsyncFile.open(loop, dir.resolve("forced.dat"), FileOption.WRITE, FileOption.CREATE));
+            assertTrue(refused.getMessage().contains("io_uring is unavailable") && refused.getMessage().contains("ENOSYS"),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
+    void shouldResubmitWhatIoUringEnterDidNotConsume() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Syscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+                return switch (calls.incrementAndGet() % 4) {
+                    case 1 -> -Errno.EAGAIN; // short of memory: nothing consumed
+                    case 2 -> -Errno.EINTR;
+                    case 3 -> -Errno.EBUSY; // completions to flush first
+                    default -> kernel.ioUringEnter(fd, Math.min(toSubmit, 5), minComplete, flags); // a partial submit
+                };
+            }
+        };
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.URING);
+        assertTrue(calls.get() > 4 * BLOCKS / 5, "the faults were injected: " + calls.get() + " calls");
+    }
+
     /** BLOCKS direct 4 KiB writes queued in one iteration, then read back and compared. */
-    private void assertAllBlocksWrittenAndReadBack(Syscalls syscalls, boolean forceIoGetevents) throws Exception {
+    private void assertAllBlocksWrittenAndReadBack(Syscalls syscalls, FileBackendChoice backend) throws Exception {
         Path path = dir.resolve("faults-" + System.nanoTime() + ".dat");
         try (EventLoop loop = EventLoop.builder().name("faults").daemon(true).syscalls(syscalls).queueDepth(64)
-                .forceIoGetevents(forceIoGetevents).start();
+                .fileBackend(backend).start();
              AsyncFile file = AsyncFile.open(loop, path, FileOption.READ, FileOption.WRITE, FileOption.CREATE,
                      FileOption.DIRECT)) {
             MemorySegment source = AlignedBuffers.allocate(arena, 4096L * BLOCKS, 4096);

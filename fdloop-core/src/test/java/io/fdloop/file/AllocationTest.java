@@ -2,7 +2,8 @@ package io.fdloop.file;
 
 import io.fdloop.EventLoop;
 import io.fdloop.FileBackendChoice;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The callback form on Linux AIO allocates nothing per operation in steady state: submit, reap
+ * The callback form on Linux AIO and io_uring allocates nothing per operation in steady state: submit, reap
  * and dispatch reuse their slots, iocbs and handlers. Measured on the loop thread with the JVM's
  * per-thread allocation counter (bytes, not time). A one-off (a method handle linked for the
  * first time, say) can land in any one window, so the quietest of several windows is the steady state.
@@ -29,9 +31,11 @@ class AllocationTest {
     private static final int DEPTH = 32;
     private static final long WARM_UP = 200_000, WINDOW = 100_000, WINDOWS = 5;
 
-    @Test
-    void shouldAllocateNothingPerOperationOnTheAioCallbackPath() throws Exception {
-        try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).fileBackend(FileBackendChoice.AIO)
+    @ParameterizedTest
+    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING"})
+    void shouldAllocateNothingPerOperationOnTheCallbackPath(FileBackendChoice backend) throws Exception {
+        assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
+        try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).fileBackend(backend)
                 .queueDepth(DEPTH).start();
              Arena arena = Arena.ofShared();
              AsyncFile zero = AsyncFile.open(loop, Path.of("/dev/zero"))) {
@@ -74,7 +78,7 @@ class AllocationTest {
                 }
             });
             long allocated = quietestWindow.get(120, TimeUnit.SECONDS);
-            assertEquals("aio", zero.backend());
+            assertEquals(backend.name().toLowerCase(java.util.Locale.ROOT), zero.backend());
             double perOperation = (double) allocated / WINDOW;
             assertTrue(perOperation < 0.5, "the quietest window allocated " + allocated + " bytes in " + WINDOW
                     + " operations (" + perOperation + " per operation)");

@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * File operations on Linux AIO, signalled through an eventfd: the seed's mechanism. Every iocb
  * carries {@code IOCB_FLAG_RESFD} and this backend's eventfd, which sits in the loop's epoll set;
- * when it turns readable the loop calls {@link #reap()}, which reads the counter, reaps the
+ * when it turns readable the loop calls {@link #reap(boolean)}, which reads the counter, reaps the
  * completion ring and hands each result to the sink.
  *
  * <p>Everything queued during one iteration goes out in one {@code io_submit}. A partial submit or
@@ -205,9 +205,9 @@ public final class AioBackend implements FileBackend {
     }
 
     @Override
-    public int reap() {
+    public int reap(boolean signalled) {
         try {
-            lastSignalCount = Eventfd.read(syscalls, eventFd);
+            lastSignalCount = signalled ? Eventfd.read(syscalls, eventFd) : 0;
         } catch (IOException e) {
             throw new IllegalStateException("the AIO eventfd failed", e);
         }

@@ -12,9 +12,8 @@ import java.lang.foreign.Arena;
 public final class Epoll implements AutoCloseable {
     private final Syscalls syscalls;
     private final Arch arch;
-    private final int fd;
+    private final GuardedFd fd; // epoll_ctl may come from any thread while the owner closes
     private final EpollEvents ready;
-    private volatile boolean closed;
 
     public Epoll(Syscalls syscalls, Arch arch, Arena arena, int maxEvents) throws IOException {
         this.syscalls = syscalls;
@@ -23,16 +22,21 @@ public final class Epoll implements AutoCloseable {
         if (created < 0) {
             throw Errors.ioException("epoll_create1", created, null);
         }
-        this.fd = created;
+        this.fd = new GuardedFd(syscalls, created);
         this.ready = new EpollEvents(arena, maxEvents, arch);
     }
 
-    /** {@code epoll_ctl(op, fd, {events, data})}; returns 0 or {@code -errno}. */
+    /** {@code epoll_ctl(op, fd, {events, data})}; returns 0 or {@code -errno} ({@code -EBADF} once closed). */
     public int control(int op, int targetFd, int events, long data) {
+        if (!fd.acquire()) {
+            return -Errno.EBADF;
+        }
         try (Arena arena = Arena.ofConfined()) {
             EpollEvents request = new EpollEvents(arena, 1, arch);
             request.set(0, events, data);
-            return syscalls.epollCtl(fd, op, targetFd, request.segment());
+            return syscalls.epollCtl(fd.fd(), op, targetFd, request.segment());
+        } finally {
+            fd.release();
         }
     }
 
@@ -46,7 +50,7 @@ public final class Epoll implements AutoCloseable {
 
     /** Waits up to {@code timeoutMs} (-1: forever); returns how many events {@link #ready()} holds. EINTR gives 0. */
     public int await(int timeoutMs) throws IOException {
-        int n = syscalls.epollWait(fd, ready.segment(), ready.capacity(), timeoutMs);
+        int n = syscalls.epollWait(fd.fd(), ready.segment(), ready.capacity(), timeoutMs);
         if (n >= 0) {
             return n;
         }
@@ -60,11 +64,9 @@ public final class Epoll implements AutoCloseable {
         return ready;
     }
 
+    /** Closes the epoll fd once no {@link #control} call is using it. Idempotent. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            syscalls.close(fd);
-        }
+        fd.close();
     }
 }

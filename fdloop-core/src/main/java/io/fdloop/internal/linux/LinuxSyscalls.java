@@ -44,6 +44,13 @@ final class LinuxSyscalls implements Syscalls {
     // conventions of x86_64 and aarch64, and no MemorySegment is made per call.
     private static final MethodHandle READ = link("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = link("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // The loop reads and writes eventfds on every wake-up, deep inside its dispatch: there the
+    // segment a capturing downcall slices from its capture buffer survives escape analysis (the
+    // inlining budget runs out first) and costs an allocation per call. A read or write that
+    // fails has transferred nothing, so these go out without capture and only a failure is
+    // repeated, with errno captured, to learn why (see read and write below).
+    private static final MethodHandle READ_NO_ERRNO = linkWithoutErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle WRITE_NO_ERRNO = linkWithoutErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PREAD = link("pread64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PWRITE = link("pwrite64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PREADV = link("preadv64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG);
@@ -147,8 +154,12 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public long read(int fd, long address, long count) {
-        MemorySegment capture = CAPTURE.get();
         try {
+            long n = (long) READ_NO_ERRNO.invokeExact(fd, address, count);
+            if (n >= 0) {
+                return n;
+            }
+            MemorySegment capture = CAPTURE.get();
             return result((long) READ.invokeExact(capture, fd, address, count), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -157,8 +168,12 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public long write(int fd, long address, long count) {
-        MemorySegment capture = CAPTURE.get();
         try {
+            long n = (long) WRITE_NO_ERRNO.invokeExact(fd, address, count);
+            if (n >= 0) {
+                return n;
+            }
+            MemorySegment capture = CAPTURE.get();
             return result((long) WRITE.invokeExact(capture, fd, address, count), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -415,6 +430,10 @@ final class LinuxSyscalls implements Syscalls {
 
     private static MethodHandle link(String name, MemoryLayout returns, MemoryLayout... arguments) {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(returns, arguments), CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle linkWithoutErrno(String name, MemoryLayout returns, MemoryLayout... arguments) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(returns, arguments));
     }
 
     private static MethodHandle linkVariadic(String name, int firstVariadic, MemoryLayout returns,

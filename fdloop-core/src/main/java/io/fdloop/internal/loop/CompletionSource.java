@@ -28,12 +28,15 @@ public interface CompletionSource {
     boolean hasVisibleCompletions();
 
     /**
-     * Step 5: the eventfd was readable, or {@link #hasVisibleCompletions()} said so: reads the
-     * eventfd, reaps and dispatches. Returns how many completions were dispatched.
+     * Step 5: reaps and dispatches what completed; returns how many completions were dispatched.
+     *
+     * @param signalled true when epoll reported the eventfd readable: its counter is read (and so
+     *                  reset) first; false when {@link #hasVisibleCompletions()} said so, and the
+     *                  eventfd is left for epoll to report
      */
-    int reap();
+    int reap(boolean signalled);
 
-    /** What the last {@link #reap()} read from the eventfd (0 when it was not signalled). */
+    /** What the last {@link #reap} read from the eventfd (0 when it was not signalled). */
     long lastSignalCount();
 
     /** Whether anything is queued or in flight: a closing loop waits until this is false. */

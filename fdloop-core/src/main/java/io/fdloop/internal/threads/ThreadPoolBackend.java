@@ -112,9 +112,9 @@ public final class ThreadPoolBackend implements FileBackend {
     }
 
     @Override
-    public int reap() {
+    public int reap(boolean signalled) {
         try {
-            lastSignalCount = Eventfd.read(syscalls, eventFd);
+            lastSignalCount = signalled ? Eventfd.read(syscalls, eventFd) : 0;
         } catch (IOException e) {
             throw new IllegalStateException("the thread backend's eventfd failed", e);
         }

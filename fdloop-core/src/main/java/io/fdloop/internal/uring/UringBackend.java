@@ -172,9 +172,9 @@ public final class UringBackend implements FileBackend {
     }
 
     @Override
-    public int reap() {
+    public int reap(boolean signalled) {
         try {
-            lastSignalCount = Eventfd.read(syscalls, eventFd);
+            lastSignalCount = signalled ? Eventfd.read(syscalls, eventFd) : 0;
         } catch (IOException e) {
             throw new IllegalStateException("the io_uring eventfd failed", e);
         }

@@ -1,0 +1,623 @@
+package io.fdloop.internal.linux;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every value in {@link Arch} for both architectures, and the struct layouts and constants the
+ * bindings use: first as literals copied from the kernel sources (these run everywhere), then
+ * against the installed UAPI headers where they exist, then against the running kernel.
+ */
+class ArchTest {
+    private static final Path X86_64_UNISTD = Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+    private static final Path X86_64_FCNTL = Path.of("/usr/include/x86_64-linux-gnu/asm/fcntl.h");
+    private static final Path GENERIC_UNISTD = Path.of("/usr/include/asm-generic/unistd.h");
+    private static final Path GENERIC_FCNTL = Path.of("/usr/include/asm-generic/fcntl.h");
+    private static final Path EVENTPOLL = Path.of("/usr/include/linux/eventpoll.h");
+    private static final Path AIO_ABI = Path.of("/usr/include/linux/aio_abi.h");
+    private static final Path STAT = Path.of("/usr/include/linux/stat.h");
+    private static final Path LINUX_FCNTL = Path.of("/usr/include/linux/fcntl.h");
+    private static final Path LINUX_FS = Path.of("/usr/include/linux/fs.h");
+    private static final Path LINUX_TIME = Path.of("/usr/include/linux/time.h");
+    private static final Path TIMERFD = Path.of("/usr/include/linux/timerfd.h");
+
+    /** Syscall number of each {@link Arch.SyscallNumbers} component, from {@code syscall_64.tbl}. */
+    private static final Map<String, Integer> X86_64_SYSCALLS = ordered(
+            "ioSetup", 206, "ioDestroy", 207, "ioSubmit", 209, "ioGetevents", 208, "ioCancel", 210,
+            "ioUringSetup", 425, "ioUringEnter", 426, "ioUringRegister", 427,
+            "eventfd2", 290, "epollCreate1", 291, "epollCtl", 233, "epollWait", 232,
+            "timerfdCreate", 283, "timerfdSettime", 286,
+            "read", 0, "write", 1, "close", 3, "openat", 257, "pread64", 17, "pwrite64", 18,
+            "preadv", 295, "pwritev", 296, "fsync", 74, "fdatasync", 75, "statx", 332,
+            "fallocate", 285, "pipe2", 293);
+
+    /** The same from {@code include/uapi/asm-generic/unistd.h}; epollWait is epoll_pwait. */
+    private static final Map<String, Integer> AARCH64_SYSCALLS = ordered(
+            "ioSetup", 0, "ioDestroy", 1, "ioSubmit", 2, "ioGetevents", 4, "ioCancel", 3,
+            "ioUringSetup", 425, "ioUringEnter", 426, "ioUringRegister", 427,
+            "eventfd2", 19, "epollCreate1", 20, "epollCtl", 21, "epollWait", 22,
+            "timerfdCreate", 85, "timerfdSettime", 86,
+            "read", 63, "write", 64, "close", 57, "openat", 56, "pread64", 67, "pwrite64", 68,
+            "preadv", 69, "pwritev", 70, "fsync", 82, "fdatasync", 83, "statx", 291,
+            "fallocate", 47, "pipe2", 59);
+
+    @TempDir
+    Path dir;
+
+    // ---- literals from the kernel sources: run everywhere ------------------------------
+
+    @Test
+    void shouldListExactlyTheTwoSupportedArchitectures() {
+        assertArrayEquals(new Arch[] {Arch.X86_64, Arch.AARCH64}, Arch.values());
+        assertSame(Arch.X86_64, Arch.forOsArch("amd64"));
+        assertSame(Arch.X86_64, Arch.forOsArch("x86_64"));
+        assertSame(Arch.AARCH64, Arch.forOsArch("aarch64"));
+        assertThrows(UnsupportedOperationException.class, () -> Arch.forOsArch("riscv64"));
+        assertSame(Arch.forOsArch(System.getProperty("os.arch")), Arch.current());
+    }
+
+    @Test
+    void shouldHaveX86_64SyscallNumbersFromSyscallTable() throws Exception {
+        assertSyscalls(X86_64_SYSCALLS, Arch.X86_64);
+    }
+
+    @Test
+    void shouldHaveAarch64SyscallNumbersFromGenericTable() throws Exception {
+        assertSyscalls(AARCH64_SYSCALLS, Arch.AARCH64);
+    }
+
+    @Test
+    void shouldHaveX86_64OpenFlagsFromGenericFcntl() {
+        assertEquals(00040000, Arch.X86_64.oDirect());
+        assertEquals(00200000, Arch.X86_64.oDirectory());
+        assertEquals(00400000, Arch.X86_64.oNofollow());
+    }
+
+    @Test
+    void shouldHaveAarch64OpenFlagsFromArm64Fcntl() {
+        // arch/arm64/include/uapi/asm/fcntl.h overrides these four (O_LARGEFILE 0400000 is the fourth).
+        assertEquals(0200000, Arch.AARCH64.oDirect());
+        assertEquals(040000, Arch.AARCH64.oDirectory());
+        assertEquals(0100000, Arch.AARCH64.oNofollow());
+    }
+
+    @Test
+    void shouldHaveCommonOpenFlags() {
+        assertEquals(0, Arch.O_RDONLY);
+        assertEquals(1, Arch.O_WRONLY);
+        assertEquals(2, Arch.O_RDWR);
+        assertEquals(00000100, Arch.O_CREAT);
+        assertEquals(00000200, Arch.O_EXCL);
+        assertEquals(00001000, Arch.O_TRUNC);
+        assertEquals(00002000, Arch.O_APPEND);
+        assertEquals(00004000, Arch.O_NONBLOCK);
+        assertEquals(00010000, Arch.O_DSYNC);
+        assertEquals(02000000, Arch.O_CLOEXEC);
+    }
+
+    @Test
+    void shouldHaveEpollEventLayoutPerArchitecture() {
+        assertEquals(12, Arch.X86_64.epollEventSize(), "packed on x86_64");
+        assertEquals(4, Arch.X86_64.epollEventDataOffset());
+        assertEquals(16, Arch.AARCH64.epollEventSize(), "natural alignment on aarch64");
+        assertEquals(8, Arch.AARCH64.epollEventDataOffset());
+    }
+
+    @Test
+    void shouldLayEpollEventsOutWithTheArchitectureStride() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (Arch arch : Arch.values()) {
+                EpollEvents events = new EpollEvents(arena, 3, arch);
+                assertEquals(3, events.capacity());
+                assertEquals(3L * arch.epollEventSize(), events.segment().byteSize());
+                events.set(1, 0x2001, 0x1122334455667788L);
+                assertEquals(0x2001, events.segment().get(JAVA_INT, arch.epollEventSize()));
+                assertEquals(0x1122334455667788L, events.segment().get(JAVA_LONG.withByteAlignment(1),
+                        arch.epollEventSize() + arch.epollEventDataOffset()));
+                assertEquals(0x2001, events.events(1));
+                assertEquals(0x1122334455667788L, events.data(1));
+                assertEquals(0, events.events(0));
+                assertEquals(0, events.events(2));
+            }
+        }
+    }
+
+    @Test
+    void shouldHaveEpollConstants() {
+        assertEquals(0x001, EpollEvents.EPOLLIN);
+        assertEquals(0x004, EpollEvents.EPOLLOUT);
+        assertEquals(0x008, EpollEvents.EPOLLERR);
+        assertEquals(0x010, EpollEvents.EPOLLHUP);
+        assertEquals(0x2000, EpollEvents.EPOLLRDHUP);
+        assertEquals(0x8000_0000, EpollEvents.EPOLLET);
+        assertEquals(1, EpollEvents.EPOLL_CTL_ADD);
+        assertEquals(2, EpollEvents.EPOLL_CTL_DEL);
+        assertEquals(3, EpollEvents.EPOLL_CTL_MOD);
+    }
+
+    @Test
+    void shouldHaveIocbLayoutFromAioAbi() {
+        assertEquals(64, Iocb.SIZE);
+        assertEquals(0, Iocb.DATA);
+        assertEquals(8, Iocb.KEY);
+        assertEquals(12, Iocb.RW_FLAGS);
+        assertEquals(16, Iocb.OPCODE);
+        assertEquals(18, Iocb.REQPRIO);
+        assertEquals(20, Iocb.FILDES);
+        assertEquals(24, Iocb.BUF);
+        assertEquals(32, Iocb.NBYTES);
+        assertEquals(40, Iocb.OFFSET);
+        assertEquals(48, Iocb.RESERVED2);
+        assertEquals(56, Iocb.FLAGS);
+        assertEquals(60, Iocb.RESFD);
+        assertEquals(0, Iocb.IOCB_CMD_PREAD);
+        assertEquals(1, Iocb.IOCB_CMD_PWRITE);
+        assertEquals(2, Iocb.IOCB_CMD_FSYNC);
+        assertEquals(3, Iocb.IOCB_CMD_FDSYNC);
+        assertEquals(5, Iocb.IOCB_CMD_POLL);
+        assertEquals(6, Iocb.IOCB_CMD_NOOP);
+        assertEquals(7, Iocb.IOCB_CMD_PREADV);
+        assertEquals(8, Iocb.IOCB_CMD_PWRITEV);
+        assertEquals(1, Iocb.IOCB_FLAG_RESFD);
+        assertEquals(0x8, Iocb.RWF_NOWAIT);
+    }
+
+    @Test
+    void shouldFillEveryIocbFieldAndClearTheReservedOnes() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment iocbs = arena.allocate(2 * Iocb.SIZE, 8);
+            iocbs.fill((byte) 0x5a);
+            Iocb.fill(iocbs, Iocb.SIZE, 0x0102030405060708L, Iocb.IOCB_CMD_PWRITE, 7, 0x1000L, 4096, 8192, 9);
+            assertEquals(0x5a5a5a5a5a5a5a5aL, iocbs.get(JAVA_LONG, 0), "the iocb before is untouched");
+            long at = Iocb.SIZE;
+            assertEquals(0x0102030405060708L, iocbs.get(JAVA_LONG, at + Iocb.DATA));
+            assertEquals(0, iocbs.get(JAVA_INT, at + Iocb.KEY));
+            assertEquals(0, iocbs.get(JAVA_INT, at + Iocb.RW_FLAGS));
+            assertEquals(Iocb.IOCB_CMD_PWRITE, iocbs.get(JAVA_SHORT, at + Iocb.OPCODE));
+            assertEquals(0, iocbs.get(JAVA_SHORT, at + Iocb.REQPRIO));
+            assertEquals(7, iocbs.get(JAVA_INT, at + Iocb.FILDES));
+            assertEquals(0x1000L, iocbs.get(JAVA_LONG, at + Iocb.BUF));
+            assertEquals(4096L, iocbs.get(JAVA_LONG, at + Iocb.NBYTES));
+            assertEquals(8192L, iocbs.get(JAVA_LONG, at + Iocb.OFFSET));
+            assertEquals(0L, iocbs.get(JAVA_LONG, at + Iocb.RESERVED2));
+            assertEquals(Iocb.IOCB_FLAG_RESFD, iocbs.get(JAVA_INT, at + Iocb.FLAGS));
+            assertEquals(9, iocbs.get(JAVA_INT, at + Iocb.RESFD));
+        }
+    }
+
+    @Test
+    void shouldHaveIoEventAndAioRingHeaderLayout() {
+        assertEquals(32, IoEvent.SIZE);
+        assertEquals(0, IoEvent.DATA);
+        assertEquals(8, IoEvent.OBJ);
+        assertEquals(16, IoEvent.RES);
+        assertEquals(24, IoEvent.RES2);
+        assertEquals(0, AioRingHeader.ID);
+        assertEquals(4, AioRingHeader.NR);
+        assertEquals(8, AioRingHeader.HEAD);
+        assertEquals(12, AioRingHeader.TAIL);
+        assertEquals(16, AioRingHeader.MAGIC);
+        assertEquals(20, AioRingHeader.COMPAT_FEATURES);
+        assertEquals(24, AioRingHeader.INCOMPAT_FEATURES);
+        assertEquals(28, AioRingHeader.HEADER_LENGTH);
+        assertEquals(32, AioRingHeader.SIZE);
+        assertEquals(0xa10a10a1, AioRingHeader.AIO_RING_MAGIC);
+    }
+
+    @Test
+    void shouldHaveStatxLayoutFromStatH() {
+        assertEquals(256, Statx.SIZE);
+        assertEquals(0, Statx.MASK);
+        assertEquals(4, Statx.BLKSIZE);
+        assertEquals(28, Statx.MODE);
+        assertEquals(40, Statx.SIZE_FIELD);
+        assertEquals(128, Statx.RDEV_MAJOR);
+        assertEquals(132, Statx.RDEV_MINOR);
+        assertEquals(136, Statx.DEV_MAJOR);
+        assertEquals(140, Statx.DEV_MINOR);
+        assertEquals(152, Statx.DIO_MEM_ALIGN);
+        assertEquals(156, Statx.DIO_OFFSET_ALIGN);
+        assertEquals(0x1, Statx.STATX_TYPE);
+        assertEquals(0x200, Statx.STATX_SIZE);
+        assertEquals(0x2000, Statx.STATX_DIOALIGN);
+        assertEquals(-100, Statx.AT_FDCWD);
+        assertEquals(0x1000, Statx.AT_EMPTY_PATH);
+        assertEquals(0170000, Statx.S_IFMT);
+        assertEquals(0100000, Statx.S_IFREG);
+        assertEquals(0060000, Statx.S_IFBLK);
+        assertEquals(0020000, Statx.S_IFCHR);
+    }
+
+    @Test
+    void shouldHaveTimespecLayoutAndSplitNanos() {
+        assertEquals(16, Timespec.SIZE);
+        assertEquals(32, Timespec.ITIMERSPEC_SIZE);
+        assertEquals(0, Timespec.ITIMERSPEC_INTERVAL);
+        assertEquals(16, Timespec.ITIMERSPEC_VALUE);
+        assertEquals(1, Timespec.CLOCK_MONOTONIC);
+        assertEquals(1, Timespec.TFD_TIMER_ABSTIME);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment spec = arena.allocate(Timespec.ITIMERSPEC_SIZE, 8);
+            Timespec.set(spec, Timespec.ITIMERSPEC_VALUE, 1_234_567_890_123L);
+            assertEquals(1234L, spec.get(JAVA_LONG, 16), "tv_sec");
+            assertEquals(567_890_123L, spec.get(JAVA_LONG, 24), "tv_nsec");
+            assertEquals(1_234_567_890_123L, Timespec.nanos(spec, Timespec.ITIMERSPEC_VALUE));
+        }
+    }
+
+    // ---- the installed UAPI headers, where present -------------------------------------
+
+    @Test
+    void shouldMatchX86_64SyscallHeader() throws Exception {
+        assumeTrue(Files.exists(X86_64_UNISTD), X86_64_UNISTD + " is not installed");
+        Map<String, Long> defines = defines(X86_64_UNISTD);
+        Map<String, Integer> fromHeader = new LinkedHashMap<>();
+        for (String component : X86_64_SYSCALLS.keySet()) {
+            String symbol = "__NR_" + cName(component, "epoll_wait");
+            assertTrue(defines.containsKey(symbol), symbol + " in " + X86_64_UNISTD);
+            fromHeader.put(component, defines.get(symbol).intValue());
+        }
+        assertSyscalls(fromHeader, Arch.X86_64);
+    }
+
+    @Test
+    void shouldMatchGenericSyscallHeaderForAarch64() throws Exception {
+        assumeTrue(Files.exists(GENERIC_UNISTD), GENERIC_UNISTD + " is not installed");
+        Map<String, Long> defines = defines(GENERIC_UNISTD);
+        assertFalse(defines.containsKey("__NR_epoll_wait"), "the generic table has no epoll_wait");
+        Map<String, Integer> fromHeader = new LinkedHashMap<>();
+        for (String component : AARCH64_SYSCALLS.keySet()) {
+            String symbol = "__NR_" + cName(component, "epoll_pwait");
+            assertTrue(defines.containsKey(symbol), symbol + " in " + GENERIC_UNISTD);
+            fromHeader.put(component, defines.get(symbol).intValue());
+        }
+        assertSyscalls(fromHeader, Arch.AARCH64);
+    }
+
+    @Test
+    void shouldMatchGenericFcntlHeaderForX86_64AndCommonFlags() throws Exception {
+        assumeTrue(Files.exists(GENERIC_FCNTL), GENERIC_FCNTL + " is not installed");
+        if (Files.exists(X86_64_FCNTL)) {
+            // x86_64 overrides nothing: its asm/fcntl.h only includes the generic one.
+            assertFalse(defines(X86_64_FCNTL).keySet().stream().anyMatch(name -> name.startsWith("O_")),
+                    X86_64_FCNTL + " overrides an O_ flag");
+        }
+        Map<String, Long> o = defines(GENERIC_FCNTL);
+        assertEquals(o.get("O_DIRECT"), (long) Arch.X86_64.oDirect());
+        assertEquals(o.get("O_DIRECTORY"), (long) Arch.X86_64.oDirectory());
+        assertEquals(o.get("O_NOFOLLOW"), (long) Arch.X86_64.oNofollow());
+        assertEquals(o.get("O_RDONLY"), (long) Arch.O_RDONLY);
+        assertEquals(o.get("O_WRONLY"), (long) Arch.O_WRONLY);
+        assertEquals(o.get("O_RDWR"), (long) Arch.O_RDWR);
+        assertEquals(o.get("O_CREAT"), (long) Arch.O_CREAT);
+        assertEquals(o.get("O_EXCL"), (long) Arch.O_EXCL);
+        assertEquals(o.get("O_TRUNC"), (long) Arch.O_TRUNC);
+        assertEquals(o.get("O_APPEND"), (long) Arch.O_APPEND);
+        assertEquals(o.get("O_NONBLOCK"), (long) Arch.O_NONBLOCK);
+        assertEquals(o.get("O_DSYNC"), (long) Arch.O_DSYNC);
+        assertEquals(o.get("O_CLOEXEC"), (long) Arch.O_CLOEXEC);
+    }
+
+    @Test
+    void shouldMatchEventpollHeader() throws Exception {
+        assumeTrue(Files.exists(EVENTPOLL), EVENTPOLL + " is not installed");
+        Map<String, Long> d = defines(EVENTPOLL);
+        assertEquals(d.get("EPOLLIN"), (long) EpollEvents.EPOLLIN);
+        assertEquals(d.get("EPOLLOUT"), (long) EpollEvents.EPOLLOUT);
+        assertEquals(d.get("EPOLLERR"), (long) EpollEvents.EPOLLERR);
+        assertEquals(d.get("EPOLLHUP"), (long) EpollEvents.EPOLLHUP);
+        assertEquals(d.get("EPOLLRDHUP"), (long) EpollEvents.EPOLLRDHUP);
+        assertEquals(d.get("EPOLLET"), Integer.toUnsignedLong(EpollEvents.EPOLLET));
+        assertEquals(d.get("EPOLL_CTL_ADD"), (long) EpollEvents.EPOLL_CTL_ADD);
+        assertEquals(d.get("EPOLL_CTL_DEL"), (long) EpollEvents.EPOLL_CTL_DEL);
+        assertEquals(d.get("EPOLL_CTL_MOD"), (long) EpollEvents.EPOLL_CTL_MOD);
+    }
+
+    @Test
+    void shouldMatchAioAbiHeader() throws Exception {
+        assumeTrue(Files.exists(AIO_ABI), AIO_ABI + " is not installed");
+        Map<String, Long> d = defines(AIO_ABI);
+        assertEquals(d.get("IOCB_CMD_PREAD"), (long) Iocb.IOCB_CMD_PREAD);
+        assertEquals(d.get("IOCB_CMD_PWRITE"), (long) Iocb.IOCB_CMD_PWRITE);
+        assertEquals(d.get("IOCB_CMD_FSYNC"), (long) Iocb.IOCB_CMD_FSYNC);
+        assertEquals(d.get("IOCB_CMD_FDSYNC"), (long) Iocb.IOCB_CMD_FDSYNC);
+        assertEquals(d.get("IOCB_CMD_POLL"), (long) Iocb.IOCB_CMD_POLL);
+        assertEquals(d.get("IOCB_CMD_NOOP"), (long) Iocb.IOCB_CMD_NOOP);
+        assertEquals(d.get("IOCB_CMD_PREADV"), (long) Iocb.IOCB_CMD_PREADV);
+        assertEquals(d.get("IOCB_CMD_PWRITEV"), (long) Iocb.IOCB_CMD_PWRITEV);
+        assertEquals(d.get("IOCB_FLAG_RESFD"), (long) Iocb.IOCB_FLAG_RESFD);
+    }
+
+    @Test
+    void shouldMatchStatFcntlFsAndTimeHeaders() throws Exception {
+        assumeTrue(Files.exists(STAT) && Files.exists(LINUX_FCNTL) && Files.exists(LINUX_FS)
+                && Files.exists(LINUX_TIME) && Files.exists(TIMERFD), "linux UAPI headers are not installed");
+        Map<String, Long> stat = defines(STAT);
+        assertEquals(stat.get("STATX_TYPE"), (long) Statx.STATX_TYPE);
+        assertEquals(stat.get("STATX_SIZE"), (long) Statx.STATX_SIZE);
+        if (stat.containsKey("STATX_DIOALIGN")) { // headers older than 6.1 lack it
+            assertEquals(stat.get("STATX_DIOALIGN"), (long) Statx.STATX_DIOALIGN);
+        }
+        Map<String, Long> fcntl = defines(LINUX_FCNTL);
+        assertEquals(fcntl.get("AT_FDCWD"), (long) Statx.AT_FDCWD);
+        assertEquals(fcntl.get("AT_EMPTY_PATH"), (long) Statx.AT_EMPTY_PATH);
+        assertEquals(defines(LINUX_FS).get("RWF_NOWAIT"), (long) Iocb.RWF_NOWAIT);
+        assertEquals(defines(LINUX_TIME).get("CLOCK_MONOTONIC"), (long) Timespec.CLOCK_MONOTONIC);
+        assertEquals(defines(TIMERFD).get("TFD_TIMER_ABSTIME"), (long) Timespec.TFD_TIMER_ABSTIME);
+    }
+
+    // ---- the running kernel ------------------------------------------------------------
+
+    @Test
+    void shouldRoundTripEpollEventDataThroughTheKernel() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        int first = Eventfd.create(sys, 1, 0); // counter 1: readable at once
+        int second = Eventfd.create(sys, 1, 0);
+        try (Arena arena = Arena.ofConfined(); Epoll epoll = new Epoll(sys, Arch.current(), arena, 4)) {
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, first, EpollEvents.EPOLLIN, 0x1122334455667788L);
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, second, EpollEvents.EPOLLIN | EpollEvents.EPOLLOUT,
+                    0x99aabbccddeeff00L);
+            int ready = epoll.await(30_000);
+            assertEquals(2, ready, "both eventfds are readable");
+            Map<Long, Integer> eventsByData = new HashMap<>();
+            for (int i = 0; i < ready; i++) {
+                eventsByData.put(epoll.ready().data(i), epoll.ready().events(i));
+            }
+            // A wrong data offset or stride would garble the data the kernel copied back.
+            assertEquals(EpollEvents.EPOLLIN, eventsByData.get(0x1122334455667788L));
+            assertEquals(EpollEvents.EPOLLIN | EpollEvents.EPOLLOUT, eventsByData.get(0x99aabbccddeeff00L));
+        } finally {
+            sys.close(first);
+            sys.close(second);
+        }
+    }
+
+    @Test
+    void shouldCompleteAnIocbIntoTheRingAndSignalItsEventfd() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        Path file = dir.resolve("data");
+        byte[] content = new byte[8192];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i < 4096 ? 'a' : i % 251);
+        }
+        Files.write(file, content);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment contextOut = arena.allocate(JAVA_LONG);
+            int setup = sys.ioSetup(8, contextOut);
+            assumeTrue(setup == 0, "io_setup refused here: " + (setup < 0 ? Errno.name(-setup) : setup));
+            long context = contextOut.get(JAVA_LONG, 0);
+            int fd = FileOpen.open(sys, file, Arch.O_RDONLY);
+            int resfd = Eventfd.create(sys, 0, 0);
+            try (Epoll epoll = new Epoll(sys, Arch.current(), arena, 1)) {
+                MemorySegment ring = MemorySegment.ofAddress(context).reinterpret(AioRingHeader.SIZE);
+                assertEquals(AioRingHeader.AIO_RING_MAGIC, ring.get(JAVA_INT, AioRingHeader.MAGIC));
+                assertTrue(ring.get(JAVA_INT, AioRingHeader.NR) >= 8, "nr is at least what was asked");
+                assertEquals(1, ring.get(JAVA_INT, AioRingHeader.COMPAT_FEATURES));
+                assertEquals(0, ring.get(JAVA_INT, AioRingHeader.INCOMPAT_FEATURES));
+                assertEquals(AioRingHeader.SIZE, ring.get(JAVA_INT, AioRingHeader.HEADER_LENGTH));
+                int nr = ring.get(JAVA_INT, AioRingHeader.NR);
+                int head = ring.get(JAVA_INT, AioRingHeader.HEAD);
+                assertEquals(head, ring.get(JAVA_INT, AioRingHeader.TAIL), "empty ring");
+
+                MemorySegment buffer = arena.allocate(4096, 4096);
+                MemorySegment iocb = arena.allocate(Iocb.SIZE, 8);
+                Iocb.fill(iocb, 0, 0x0fedcba987654321L, Iocb.IOCB_CMD_PREAD, fd, buffer.address(), 4096, 4096, resfd);
+                MemorySegment pointers = arena.allocate(ADDRESS);
+                pointers.set(ADDRESS, 0, iocb);
+                assertEquals(1, sys.ioSubmit(context, 1, pointers));
+
+                // The eventfd in aio_resfd (aio_flags = IOCB_FLAG_RESFD) turns readable.
+                epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, resfd, EpollEvents.EPOLLIN, 1);
+                assertEquals(1, epoll.await(30_000), "the completion signalled the eventfd");
+                assertEquals(1, Eventfd.read(sys, resfd), "exactly +1 per completion");
+
+                int tail = ring.get(JAVA_INT, AioRingHeader.TAIL);
+                assertEquals((head + 1) % nr, tail, "one event published");
+                MemorySegment event = MemorySegment.ofAddress(context + AioRingHeader.SIZE + (long) head * IoEvent.SIZE)
+                        .reinterpret(IoEvent.SIZE);
+                assertEquals(0x0fedcba987654321L, event.get(JAVA_LONG, IoEvent.DATA), "aio_data comes back");
+                assertEquals(iocb.address(), event.get(JAVA_LONG, IoEvent.OBJ), "obj is the iocb's address");
+                assertEquals(4096L, event.get(JAVA_LONG, IoEvent.RES));
+                assertEquals(0L, event.get(JAVA_LONG, IoEvent.RES2));
+                assertArrayEquals(Arrays.copyOfRange(content, 4096, 8192), buffer.toArray(JAVA_BYTE),
+                        "aio_buf, aio_nbytes and aio_offset reached the kernel");
+
+                MemorySegment events = arena.allocate(IoEvent.SIZE, 8);
+                MemorySegment timeout = arena.allocate(Timespec.SIZE, 8);
+                Timespec.set(timeout, 0, 30_000_000_000L);
+                assertEquals(1, sys.ioGetevents(context, 1, 1, events, timeout));
+                assertEquals(0x0fedcba987654321L, events.get(JAVA_LONG, IoEvent.DATA));
+                assertEquals(iocb.address(), events.get(JAVA_LONG, IoEvent.OBJ));
+                assertEquals(4096L, events.get(JAVA_LONG, IoEvent.RES));
+                assertEquals(tail, ring.get(JAVA_INT, AioRingHeader.HEAD), "io_getevents moved head to tail");
+
+                // aio_rw_flags: a flag no kernel supports is refused, proving the kernel reads that field.
+                Iocb.fill(iocb, 0, 1, Iocb.IOCB_CMD_PREAD, fd, buffer.address(), 4096, 0, resfd);
+                iocb.set(JAVA_INT, Iocb.RW_FLAGS, 1 << 30);
+                assertEquals(-Errno.EOPNOTSUPP, sys.ioSubmit(context, 1, pointers));
+            } finally {
+                sys.close(resfd);
+                sys.close(fd);
+                sys.ioDestroy(context);
+            }
+        }
+    }
+
+    @Test
+    void shouldReadStatxFieldsAsTheJdkSeesThem() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        Path file = dir.resolve("sized");
+        Files.write(file, new byte[12345]);
+        assertStatx(sys, file, Statx.S_IFREG, "dev", Statx.DEV_MAJOR, Statx.DEV_MINOR);
+        int fd = FileOpen.open(sys, file, Arch.O_RDONLY);
+        try {
+            assertEquals(12345L, FileOpen.size(sys, fd));
+        } finally {
+            sys.close(fd);
+        }
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(Files.exists(devNull), "/dev/null is missing");
+        assertStatx(sys, devNull, Statx.S_IFCHR, "rdev", Statx.RDEV_MAJOR, Statx.RDEV_MINOR);
+    }
+
+    @Test
+    void shouldReadMonotonicClockAndFireAnAbsoluteTimerfd() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        try (Arena arena = Arena.ofConfined();
+             Timerfd timerfd = new Timerfd(sys, arena);
+             Epoll epoll = new Epoll(sys, Arch.current(), arena, 1)) {
+            MemorySegment now = arena.allocate(Timespec.SIZE, 8);
+            assertEquals(0, sys.clockGettime(Timespec.CLOCK_MONOTONIC, now));
+            long seconds = now.get(JAVA_LONG, 0);
+            long nanos = now.get(JAVA_LONG, 8);
+            assertTrue(seconds >= 0 && nanos >= 0 && nanos < 1_000_000_000L, seconds + " s " + nanos + " ns");
+            long first = timerfd.monotonicNanos();
+            assertTrue(timerfd.monotonicNanos() >= first, "monotonic");
+
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, timerfd.fd(), EpollEvents.EPOLLIN, 7);
+            // it_value at offset 16 with an absolute deadline already past: fires at once. Were
+            // it_value and it_interval swapped, it_value would be 0 and the timer disarmed.
+            timerfd.arm(first);
+            assertEquals(1, epoll.await(30_000), "the timerfd fired");
+            assertEquals(7L, epoll.ready().data(0));
+            assertEquals(1L, timerfd.drain(), "one expiration");
+            assertEquals(0L, timerfd.drain(), "drained");
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------
+
+    private static void assertSyscalls(Map<String, Integer> expected, Arch arch) throws Exception {
+        RecordComponent[] components = Arch.SyscallNumbers.class.getRecordComponents();
+        assertEquals(Arrays.stream(components).map(RecordComponent::getName).toList(),
+                expected.keySet().stream().toList(), "every syscall number is checked");
+        for (RecordComponent component : components) {
+            int actual = (int) component.getAccessor().invoke(arch.syscalls());
+            assertEquals(expected.get(component.getName()), actual, arch + " " + component.getName());
+        }
+    }
+
+    /** {@code ioGetevents} -> {@code io_getevents}, {@code epollCreate1} -> {@code epoll_create1}. */
+    private static String cName(String component, String epollWaitName) {
+        if (component.equals("epollWait")) {
+            return epollWaitName;
+        }
+        return component.replace("ioUring", "io_uring_").replaceAll("([a-z])([A-Z])", "$1_$2")
+                .replaceAll("__", "_").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void assertStatx(Syscalls sys, Path path, int type, String jdkDevAttribute, long majorAt,
+                                    long minorAt) throws IOException {
+        int fd = FileOpen.open(sys, path, Arch.O_RDONLY);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = arena.allocate(Statx.SIZE, 8);
+            statx.fill((byte) 0xff);
+            assertEquals(0, sys.statx(fd, arena.allocateFrom(""), Statx.AT_EMPTY_PATH,
+                    Statx.STATX_TYPE | Statx.STATX_SIZE, statx));
+            int mask = statx.get(JAVA_INT, Statx.MASK);
+            assertEquals(Statx.STATX_TYPE | Statx.STATX_SIZE, mask & (Statx.STATX_TYPE | Statx.STATX_SIZE));
+            int mode = Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE));
+            assertEquals(type, mode & Statx.S_IFMT, path + " type");
+            assertEquals((int) Files.getAttribute(path, "unix:mode"), mode, path + " mode");
+            assertEquals(Files.size(path), statx.get(JAVA_LONG, Statx.SIZE_FIELD), path + " size");
+            int blockSize = statx.get(JAVA_INT, Statx.BLKSIZE);
+            assertTrue(blockSize > 0 && Integer.bitCount(blockSize) == 1, "blksize " + blockSize);
+            long dev = (long) Files.getAttribute(path, "unix:" + jdkDevAttribute);
+            // glibc's gnu_dev_major / gnu_dev_minor
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xffff_f000L);
+            long minor = (dev & 0xff) | ((dev >>> 12) & 0xffff_ff00L);
+            assertEquals(major, Integer.toUnsignedLong(statx.get(JAVA_INT, majorAt)), path + " " + jdkDevAttribute + " major");
+            assertEquals(minor, Integer.toUnsignedLong(statx.get(JAVA_INT, minorAt)), path + " " + jdkDevAttribute + " minor");
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    private static final Pattern DEFINE = Pattern.compile("^\\s*#\\s*define\\s+(\\w+)\\s+(.+?)\\s*(?:/\\*.*)?$");
+    private static final Pattern ENUM_ENTRY = Pattern.compile("^\\s*(\\w+)\\s*=\\s*([^,]+),?\\s*(?:/\\*.*)?$");
+
+    /** The object-like macros (and enum entries) of a header whose value is a plain integer expression. */
+    private static Map<String, Long> defines(Path header) throws IOException {
+        Map<String, Long> values = new HashMap<>();
+        for (String line : Files.readAllLines(header)) {
+            Matcher m = DEFINE.matcher(line);
+            if (!m.matches()) {
+                m = ENUM_ENTRY.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+            }
+            Long value = evaluate(m.group(2));
+            if (value != null) {
+                values.putIfAbsent(m.group(1), value);
+            }
+        }
+        return values;
+    }
+
+    private static final Pattern CAST = Pattern.compile("\\((?:__force\\s+)?__\\w+\\)");
+    private static final Pattern SHIFT = Pattern.compile("(\\w+)\\s*<<\\s*(\\w+)");
+
+    /** {@code 00040000}, {@code 0x2000U}, {@code -100}, {@code ((__poll_t)(1U << 31))}; null for anything else. */
+    private static Long evaluate(String expression) {
+        String e = CAST.matcher(expression).replaceAll("").replace("(", "").replace(")", "").trim();
+        Matcher shift = SHIFT.matcher(e);
+        if (shift.matches()) {
+            Long base = number(shift.group(1));
+            Long by = number(shift.group(2));
+            return base == null || by == null ? null : base << by;
+        }
+        return number(e);
+    }
+
+    private static Long number(String text) {
+        String t = text.replaceAll("[uUlL]+$", "");
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                return Long.parseLong(t.substring(2), 16);
+            }
+            if (t.length() > 1 && t.startsWith("0")) {
+                return Long.parseLong(t.substring(1), 8);
+            }
+            return Long.parseLong(t);
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    private static Map<String, Integer> ordered(Object... namesAndValues) {
+        Map<String, Integer> map = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            assertNotNull(namesAndValues[i + 1]);
+            map.put((String) namesAndValues[i], (Integer) namesAndValues[i + 1]);
+        }
+        return map;
+    }
+}
