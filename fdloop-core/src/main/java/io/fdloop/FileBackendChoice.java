@@ -43,6 +43,24 @@ public enum FileBackendChoice {
         };
     }
 
+    /**
+     * The backends {@link #AUTO} tries for a file, best first: io_uring, then Linux AIO for direct
+     * files only (it would run buffered I/O synchronously inside {@code io_submit}), then threads.
+     */
+    public static java.util.List<FileBackendChoice> autoPreference(boolean direct) {
+        return direct ? java.util.List.of(URING, AIO, THREADS) : java.util.List.of(URING, THREADS);
+    }
+
+    /** What {@link #AUTO} picks in this process for a direct or a buffered file: the first available. */
+    public static FileBackendChoice autoFor(boolean direct) {
+        for (FileBackendChoice choice : autoPreference(direct)) {
+            if (choice.isAvailable()) {
+                return choice;
+            }
+        }
+        return THREADS;
+    }
+
     private static final class Probe {
         static final String AIO = AioBackend.probe(Syscalls.linux());
         static final String URING = UringAvailability.probe(Syscalls.linux());

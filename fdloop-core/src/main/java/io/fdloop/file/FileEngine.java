@@ -1,5 +1,6 @@
 package io.fdloop.file;
 
+import io.fdloop.FileBackendChoice;
 import io.fdloop.internal.aio.AioBackend;
 import io.fdloop.internal.file.CompletionSink;
 import io.fdloop.internal.file.FileBackend;
@@ -53,11 +54,17 @@ final class FileEngine implements CompletionSink {
             case "uring" -> require(uring(), "io_uring", uringUnavailableCause);
             case "threads" -> threads();
             default -> {
-                FileBackend best = uring();
-                if (best == null && direct) {
-                    best = aio();
+                for (FileBackendChoice choice : FileBackendChoice.autoPreference(direct)) {
+                    FileBackend backend = switch (choice) {
+                        case URING -> uring();
+                        case AIO -> aio();
+                        default -> threads();
+                    };
+                    if (backend != null) {
+                        yield backend;
+                    }
                 }
-                yield best != null ? best : threads();
+                yield threads();
             }
         };
     }

@@ -31,8 +31,9 @@ public final class UringAvailability {
 
     /** {@code kernel.io_uring_disabled}: 0, 1 or 2, or -1 when the kernel has no such setting. */
     public static int disabledSetting() {
-        try {
-            return Integer.parseInt(Files.readString(DISABLED).trim());
+        // One buffered read: procfs files report size 0 and may not serve a read past their first byte.
+        try (java.io.BufferedReader reader = Files.newBufferedReader(DISABLED)) {
+            return Integer.parseInt(String.valueOf(reader.readLine()).trim());
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
