@@ -34,6 +34,7 @@ final class BenchCommand implements Callable<Integer> {
 
     static {
         ENGINES.put("fdloop-aio", new FdloopEngine("fdloop-aio", FileBackendChoice.AIO));
+        ENGINES.put("fdloop-uring", new FdloopEngine("fdloop-uring", FileBackendChoice.URING));
         ENGINES.put("fdloop-threads", new FdloopEngine("fdloop-threads", FileBackendChoice.THREADS));
     }
 
@@ -63,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1s", description = "Unmeasured time first, for the JVM engines (default: ${DEFAULT-VALUE}).")
     String warmup;
 
-    @Option(names = "--engines", split = ",", description = "Engines to run: fdloop-aio, fdloop-threads (default: all).")
+    @Option(names = "--engines", split = ",", description = "Engines to run: fdloop-aio, fdloop-uring, fdloop-threads (default: every one available here).")
     List<String> engines;
 
     @Option(names = "--vs-fio", description = "Also run fio (libaio with userspace_reap, and io_uring) at its best settings for the job, and print the ratios.")

@@ -34,6 +34,11 @@ public final class FdloopEngine implements Engine {
     }
 
     @Override
+    public String unavailableBecause() {
+        return backend.unavailabilityCause();
+    }
+
+    @Override
     public Result run(Job job) throws Exception {
         Set<FileOption> options = EnumSet.of(job.writes() ? FileOption.WRITE : FileOption.READ);
         if (job.direct()) {
