@@ -30,10 +30,7 @@ public final class Errors {
             case Errno.ENOENT -> new NoSuchFileException(subject, null, describe(call, errno, null));
             case Errno.EEXIST -> new FileAlreadyExistsException(subject, null, describe(call, errno, null));
             case Errno.EACCES -> new AccessDeniedException(subject, null, describe(call, errno, null));
-            case Errno.ECANCELED -> {
-                CancellationException cancelled = new CancellationException(describe(call, errno, subject));
-                yield cancelled;
-            }
+            case Errno.ECANCELED -> new CancellationException(describe(call, errno, subject));
             default -> ioException(call, negativeErrno, subject);
         };
     }
