@@ -235,6 +235,7 @@ final class Reactor implements LoopHost {
             }
         } else if (token == TOKEN_SIGNAL) {
             long count = Eventfd.read(syscalls, signalFd.fd());
+            runTasks(); // a handler registered from another thread may still be queued as a task
             int ran = runSignalHandlers();
             if (observer != null) {
                 observer.woke("signal", count, ran);
