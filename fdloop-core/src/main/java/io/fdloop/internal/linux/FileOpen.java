@@ -12,9 +12,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Opening files and learning what O_DIRECT needs of them.
+ * Opening files, learning what O_DIRECT needs of them, and the blocking calls made on an open file
+ * outside the loop (size, identity, truncation, sync, preallocation).
  *
- * <p><b>Stateless; thread-safe.</b> Every call blocks in the kernel like open(2) and statx(2).
+ * <p><b>Stateless; thread-safe.</b> Every call blocks in the kernel like the system call it makes.
  */
 public final class FileOpen {
     private static final int DEFAULT_MODE = 0666; // as the JDK: the umask takes the rest off
@@ -24,6 +25,10 @@ public final class FileOpen {
 
     /** The buffer and offset alignment O_DIRECT needs, and where fdloop learned it. */
     public record DirectAlignment(int memory, int offset, int logicalBlockSize, String source) {
+    }
+
+    /** Which file an fd refers to, however it was reached: its device and inode, as {@code stat(2)} gives them. */
+    public record FileId(int deviceMajor, int deviceMinor, long inode) {
     }
 
     /** open(2) with O_CLOEXEC; errors name the path and, for O_DIRECT refusals, the file system. */
@@ -53,6 +58,37 @@ public final class FileOpen {
                     ? new IOException("the " + fileSystemType(path) + " file system of " + path
                             + " cannot preallocate (fallocate: EOPNOTSUPP)")
                     : Errors.ioException("fallocate", r, path.toString());
+        }
+    }
+
+    /** ftruncate(2): sets the file's length, cutting it short or extending it with zeros. */
+    public static void truncate(Syscalls syscalls, int fd, long length, Path path) throws IOException {
+        int r;
+        do {
+            r = syscalls.ftruncate(fd, length);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw Errors.ioException("ftruncate", r, path.toString());
+        }
+    }
+
+    /** fsync(2) with {@code metadata}, else fdatasync(2), on the calling thread. */
+    public static void sync(Syscalls syscalls, int fd, boolean metadata, Path path) throws IOException {
+        int r;
+        do {
+            r = metadata ? syscalls.fsync(fd) : syscalls.fdatasync(fd);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw Errors.ioException(metadata ? "fsync" : "fdatasync", r, path.toString());
+        }
+    }
+
+    /** The device and inode of the file behind {@code fd}, from statx. */
+    public static FileId id(Syscalls syscalls, int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = statx(syscalls, arena, fd, Statx.STATX_INO);
+            return new FileId(statx.get(JAVA_INT, Statx.DEV_MAJOR), statx.get(JAVA_INT, Statx.DEV_MINOR),
+                    statx.get(JAVA_LONG, Statx.INO));
         }
     }
 

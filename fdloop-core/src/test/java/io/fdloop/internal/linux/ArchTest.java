@@ -237,6 +237,7 @@ class ArchTest {
         assertEquals(0, Statx.MASK);
         assertEquals(4, Statx.BLKSIZE);
         assertEquals(28, Statx.MODE);
+        assertEquals(32, Statx.INO);
         assertEquals(40, Statx.SIZE_FIELD);
         assertEquals(128, Statx.RDEV_MAJOR);
         assertEquals(132, Statx.RDEV_MINOR);
@@ -245,6 +246,7 @@ class ArchTest {
         assertEquals(152, Statx.DIO_MEM_ALIGN);
         assertEquals(156, Statx.DIO_OFFSET_ALIGN);
         assertEquals(0x1, Statx.STATX_TYPE);
+        assertEquals(0x100, Statx.STATX_INO);
         assertEquals(0x200, Statx.STATX_SIZE);
         assertEquals(0x2000, Statx.STATX_DIOALIGN);
         assertEquals(-100, Statx.AT_FDCWD);
@@ -253,6 +255,39 @@ class ArchTest {
         assertEquals(0100000, Statx.S_IFREG);
         assertEquals(0060000, Statx.S_IFBLK);
         assertEquals(0020000, Statx.S_IFCHR);
+    }
+
+    @Test
+    void shouldHaveFlockLayoutAndOfdCommandsFromGenericFcntl() {
+        assertEquals(32, Flock.SIZE);
+        assertEquals(0, Flock.TYPE);
+        assertEquals(2, Flock.WHENCE);
+        assertEquals(8, Flock.START);
+        assertEquals(16, Flock.LEN);
+        assertEquals(24, Flock.PID);
+        assertEquals(36, Flock.F_OFD_GETLK);
+        assertEquals(37, Flock.F_OFD_SETLK);
+        assertEquals(38, Flock.F_OFD_SETLKW);
+        assertEquals(0, Flock.F_RDLCK);
+        assertEquals(1, Flock.F_WRLCK);
+        assertEquals(2, Flock.F_UNLCK);
+        assertEquals(0, Flock.SEEK_SET);
+    }
+
+    @Test
+    void shouldFillEveryFlockFieldAndClearThePadding() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment flock = arena.allocate(Flock.SIZE, 8);
+            flock.fill((byte) 0xff);
+            Flock.fill(flock, Flock.F_WRLCK, 0x0102030405060708L, 0x1112131415161718L);
+            assertEquals(Flock.F_WRLCK, flock.get(JAVA_SHORT, Flock.TYPE));
+            assertEquals(Flock.SEEK_SET, flock.get(JAVA_SHORT, Flock.WHENCE));
+            assertEquals(0, flock.get(JAVA_INT, 4), "padding");
+            assertEquals(0x0102030405060708L, flock.get(JAVA_LONG, Flock.START));
+            assertEquals(0x1112131415161718L, flock.get(JAVA_LONG, Flock.LEN));
+            assertEquals(0, flock.get(JAVA_INT, Flock.PID), "l_pid must be 0 for OFD locks");
+            assertEquals(0, flock.get(JAVA_INT, 28), "padding");
+        }
     }
 
     @Test
@@ -362,6 +397,7 @@ class ArchTest {
         Map<String, Long> stat = defines(STAT);
         assertEquals(stat.get("STATX_TYPE"), (long) Statx.STATX_TYPE);
         assertEquals(stat.get("STATX_SIZE"), (long) Statx.STATX_SIZE);
+        assertEquals(stat.get("STATX_INO"), (long) Statx.STATX_INO);
         if (stat.containsKey("STATX_DIOALIGN")) { // headers older than 6.1 lack it
             assertEquals(stat.get("STATX_DIOALIGN"), (long) Statx.STATX_DIOALIGN);
         }
@@ -371,6 +407,18 @@ class ArchTest {
         assertEquals(defines(LINUX_FS).get("RWF_NOWAIT"), (long) Iocb.RWF_NOWAIT);
         assertEquals(defines(LINUX_TIME).get("CLOCK_MONOTONIC"), (long) Timespec.CLOCK_MONOTONIC);
         assertEquals(defines(TIMERFD).get("TFD_TIMER_ABSTIME"), (long) Timespec.TFD_TIMER_ABSTIME);
+    }
+
+    @Test
+    void shouldMatchFlockConstantsInGenericFcntlHeader() throws Exception {
+        assumeTrue(Files.exists(GENERIC_FCNTL), "asm-generic UAPI headers are not installed");
+        Map<String, Long> d = defines(GENERIC_FCNTL);
+        assertEquals(d.get("F_OFD_GETLK"), (long) Flock.F_OFD_GETLK);
+        assertEquals(d.get("F_OFD_SETLK"), (long) Flock.F_OFD_SETLK);
+        assertEquals(d.get("F_OFD_SETLKW"), (long) Flock.F_OFD_SETLKW);
+        assertEquals(d.get("F_RDLCK"), (long) Flock.F_RDLCK);
+        assertEquals(d.get("F_WRLCK"), (long) Flock.F_WRLCK);
+        assertEquals(d.get("F_UNLCK"), (long) Flock.F_UNLCK);
     }
 
     // ---- the running kernel ------------------------------------------------------------
@@ -509,6 +557,56 @@ class ArchTest {
             assertEquals(7L, epoll.ready().data(0));
             assertEquals(1L, timerfd.drain(), "one expiration");
             assertEquals(0L, timerfd.drain(), "drained");
+        }
+    }
+
+    @Test
+    void shouldSeeAnOfdLockFromASecondOpenOfTheFile() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        Path file = dir.resolve("locked");
+        Files.write(file, new byte[100]);
+        int holder = FileOpen.open(sys, file, Arch.O_RDWR);
+        int other = FileOpen.open(sys, file, Arch.O_RDWR);
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals(0, Flock.apply(sys, holder, Flock.F_OFD_SETLK, Flock.F_WRLCK, 10, 20));
+            // Two opens are two open file descriptions: the second conflicts although the process is the same.
+            assertEquals(-Errno.EAGAIN, Flock.apply(sys, other, Flock.F_OFD_SETLK, Flock.F_RDLCK, 29, 1));
+            assertEquals(0, Flock.apply(sys, other, Flock.F_OFD_SETLK, Flock.F_RDLCK, 30, 0), "past the held range");
+
+            MemorySegment query = arena.allocate(Flock.SIZE, 8);
+            Flock.fill(query, Flock.F_WRLCK, 0, 0);
+            assertEquals(0, sys.fcntlLock(other, Flock.F_OFD_GETLK, query));
+            assertEquals(Flock.F_WRLCK, query.get(JAVA_SHORT, Flock.TYPE));
+            assertEquals(10L, query.get(JAVA_LONG, Flock.START));
+            assertEquals(20L, query.get(JAVA_LONG, Flock.LEN));
+            assertEquals(-1, query.get(JAVA_INT, Flock.PID), "an OFD lock has no owning process");
+
+            assertEquals(0, Flock.apply(sys, holder, Flock.F_OFD_SETLK, Flock.F_UNLCK, 10, 20));
+            assertEquals(0, Flock.apply(sys, other, Flock.F_OFD_SETLK, Flock.F_WRLCK, 0, 30));
+        } finally {
+            sys.close(holder);
+            sys.close(other);
+        }
+    }
+
+    @Test
+    void shouldIdentifyAFileByDeviceAndInodeAsTheJdkDoes() throws IOException {
+        Syscalls sys = Syscalls.linux();
+        Path file = dir.resolve("identified");
+        Files.write(file, new byte[1]);
+        Path link = Files.createLink(dir.resolve("hard-link"), file);
+        int fd = FileOpen.open(sys, file, Arch.O_RDONLY);
+        int linked = FileOpen.open(sys, link, Arch.O_RDONLY);
+        try {
+            FileOpen.FileId id = FileOpen.id(sys, fd);
+            assertEquals((long) Files.getAttribute(file, "unix:ino"), id.inode());
+            long dev = (long) Files.getAttribute(file, "unix:dev");
+            assertEquals(((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xffff_f000L), Integer.toUnsignedLong(id.deviceMajor()));
+            assertEquals((dev & 0xff) | ((dev >>> 12) & 0xffff_ff00L), Integer.toUnsignedLong(id.deviceMinor()));
+            assertEquals(id, FileOpen.id(sys, linked), "a hard link is the same file");
+        } finally {
+            sys.close(fd);
+            sys.close(linked);
         }
     }
 
