@@ -7,6 +7,8 @@ import io.fdloop.internal.linux.Arch;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Errors;
 import io.fdloop.internal.linux.FileOpen;
+import io.fdloop.internal.linux.Flock;
+import io.fdloop.internal.linux.GuardedFd;
 import io.fdloop.internal.loop.LoopAccess;
 import io.fdloop.internal.loop.LoopHost;
 
@@ -63,6 +65,7 @@ public final class AsyncFile implements AutoCloseable {
     private final FileBackend backend;
     private final Path path;
     private final int fd;
+    private final GuardedFd guard; // fd for blocking calls from other threads, which may race the close
     private final boolean readable;
     private final boolean writable;
     private final DirectAlignment alignment;
@@ -78,6 +81,7 @@ public final class AsyncFile implements AutoCloseable {
         this.backend = backend;
         this.path = path;
         this.fd = fd;
+        this.guard = new GuardedFd(host.syscalls(), fd);
         this.readable = readable;
         this.writable = writable;
         this.alignment = alignment;
@@ -174,10 +178,35 @@ public final class AsyncFile implements AutoCloseable {
 
     /** The file's current size. Any thread; blocks like statx(2). */
     public long size() throws IOException {
-        if (state != OPEN) {
-            throw new ClosedChannelException();
+        int fd = acquireFd();
+        try {
+            return FileOpen.size(host.syscalls(), fd);
+        } finally {
+            guard.release();
         }
-        return FileOpen.size(host.syscalls(), fd);
+    }
+
+    /**
+     * Sets the file's length to {@code size}, as ftruncate(2): the bytes past a smaller size are
+     * discarded, a larger size extends the file with zeros (unlike {@code FileChannel.truncate},
+     * which never grows a file). Operations in flight are not waited for. Any thread; blocks like
+     * ftruncate(2).
+     *
+     * @throws NonWritableChannelException when the file was not opened for writing
+     */
+    public void truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, was " + size);
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        int fd = acquireFd();
+        try {
+            FileOpen.truncate(host.syscalls(), fd, size, path);
+        } finally {
+            guard.release();
+        }
     }
 
     public boolean isOpen() {
@@ -194,10 +223,64 @@ public final class AsyncFile implements AutoCloseable {
             throw new IllegalArgumentException("allocate needs position >= 0 and length > 0, was position "
                     + position + ", length " + length);
         }
-        if (state != OPEN) {
+        int fd = acquireFd();
+        try {
+            FileOpen.allocate(host.syscalls(), fd, position, length, path);
+        } finally {
+            guard.release();
+        }
+    }
+
+    // ---- blocking calls for FdloopAsyncChannel: any thread --------------------------------
+
+    boolean readable() {
+        return readable;
+    }
+
+    boolean writable() {
+        return writable;
+    }
+
+    /** fsync(2) or fdatasync(2) on the calling thread. */
+    void syncNow(boolean metadata) throws IOException {
+        int fd = acquireFd();
+        try {
+            FileOpen.sync(host.syscalls(), fd, metadata, path);
+        } finally {
+            guard.release();
+        }
+    }
+
+    /** The device and inode of this file. */
+    FileOpen.FileId id() throws IOException {
+        int fd = acquireFd();
+        try {
+            return FileOpen.id(host.syscalls(), fd);
+        } finally {
+            guard.release();
+        }
+    }
+
+    /**
+     * One OFD lock command on this file (see {@link Flock#apply}): 0, or {@code -errno}.
+     * {@link Flock#F_OFD_SETLKW} blocks the calling thread until the range is granted; the fd stays
+     * open until it returns, even if the file is closed meanwhile.
+     */
+    int ofdLock(int command, short type, long start, long length) throws ClosedChannelException {
+        int fd = acquireFd();
+        try {
+            return Flock.apply(host.syscalls(), fd, command, type, start, length);
+        } finally {
+            guard.release();
+        }
+    }
+
+    /** The fd, for one blocking call: it is not closed (nor its number reused) until {@code guard.release()}. */
+    private int acquireFd() throws ClosedChannelException {
+        if (state != OPEN || !guard.acquire()) {
             throw new ClosedChannelException();
         }
-        FileOpen.allocate(host.syscalls(), fd, position, length, path);
+        return fd;
     }
 
     // ---- futures --------------------------------------------------------------------------
@@ -506,7 +589,7 @@ public final class AsyncFile implements AutoCloseable {
             }
             state = CLOSED;
         }
-        host.syscalls().close(fd);
+        guard.close();
         engine.closed(this);
         closeFuture.complete(null);
     }

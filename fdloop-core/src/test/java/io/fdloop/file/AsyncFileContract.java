@@ -270,6 +270,26 @@ abstract class AsyncFileContract {
     }
 
     @Test
+    void shouldTruncateAndExtendLikeFtruncate() throws Exception {
+        Path path = dir.resolve("truncated.dat");
+        Files.write(path, new byte[10_000]);
+        try (AsyncFile file = AsyncFile.open(loop, path, FileOption.WRITE)) {
+            file.truncate(4096);
+            assertEquals(4096, file.size());
+            file.truncate(20_000);
+            assertEquals(20_000, Files.size(path), "a larger size extends the file");
+            assertThrows(IllegalArgumentException.class, () -> file.truncate(-1));
+        }
+        try (AsyncFile readOnly = AsyncFile.open(loop, path)) {
+            assertThrows(NonWritableChannelException.class, () -> readOnly.truncate(0));
+        }
+        AsyncFile closed = AsyncFile.open(loop, path, FileOption.WRITE);
+        closed.close();
+        assertThrows(ClosedChannelException.class, () -> closed.truncate(0));
+        assertEquals(20_000, Files.size(path));
+    }
+
+    @Test
     void shouldFailOperationsOnAClosedFileAtOnce() throws Exception {
         AsyncFile file = open(true);
         file.close();
