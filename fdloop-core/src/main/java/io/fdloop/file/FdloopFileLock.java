@@ -1,0 +1,44 @@
+package io.fdloop.file;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileLock;
+
+/**
+ * <b>Thread-safe.</b> A lock on a range of a file taken through an {@link FdloopAsyncChannel}: an
+ * OFD lock in the kernel, entered in {@link LockTable} while it is held or waited for.
+ */
+final class FdloopFileLock extends FileLock {
+    private final FdloopAsyncChannel channel;
+    private volatile boolean invalid;
+
+    FdloopFileLock(FdloopAsyncChannel channel, long position, long size, boolean shared) {
+        super(channel, position, size, shared);
+        this.channel = channel;
+    }
+
+    @Override
+    public boolean isValid() {
+        return !invalid;
+    }
+
+    /** As the JDK's: fails on a closed channel; releasing a released lock does nothing. */
+    @Override
+    public synchronized void release() throws IOException {
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!invalid) {
+            channel.release(this);
+            invalid = true;
+        }
+    }
+
+    /** The channel is closing: the range is unlocked unless {@link #release()} did it. */
+    synchronized void invalidate(FdloopAsyncChannel closing) {
+        if (!invalid) {
+            invalid = true;
+            closing.unlockQuietly(this);
+        }
+    }
+}
