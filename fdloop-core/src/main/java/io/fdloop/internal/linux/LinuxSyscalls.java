@@ -44,13 +44,19 @@ final class LinuxSyscalls implements Syscalls {
     // conventions of x86_64 and aarch64, and no MemorySegment is made per call.
     private static final MethodHandle READ = link("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = link("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
-    // The loop reads and writes eventfds on every wake-up, deep inside its dispatch: there the
-    // segment a capturing downcall slices from its capture buffer survives escape analysis (the
-    // inlining budget runs out first) and costs an allocation per call. A read or write that
-    // fails has transferred nothing, so these go out without capture and only a failure is
-    // repeated, with errno captured, to learn why (see read and write below).
+    // The hot path (eventfd read/write, epoll_wait, io_submit, io_getevents, io_uring_enter) runs
+    // deep inside the loop's dispatch, where the segment a capturing downcall slices from its
+    // capture buffer can outlive the JIT's inlining budget and escape analysis, costing an
+    // allocation per call. Each of these calls has no effect when it fails (nothing transferred,
+    // submitted, reaped or consumed), so it goes out without capture and only a failure is
+    // repeated, with errno captured, to learn why: see fast(...) below.
     private static final MethodHandle READ_NO_ERRNO = linkWithoutErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE_NO_ERRNO = linkWithoutErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle EPOLL_WAIT_NO_ERRNO =
+            linkWithoutErrno("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle SYSCALL_6_NO_ERRNO = LINKER.downcallHandle(symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle PREAD = link("pread64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PWRITE = link("pwrite64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PREADV = link("preadv64", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG);
@@ -68,8 +74,6 @@ final class LinuxSyscalls implements Syscalls {
     private static final MethodHandle SYSCALL_L = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle SYSCALL_LLP =
             linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
-    private static final MethodHandle SYSCALL_LLLPP =
-            linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS);
 
     private static final MethodHandle SYSCALL_6 = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -104,8 +108,12 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
-        MemorySegment capture = CAPTURE.get();
         try {
+            int n = (int) EPOLL_WAIT_NO_ERRNO.invokeExact(epfd, events, maxEvents, timeoutMs);
+            if (n >= 0) {
+                return n;
+            }
+            MemorySegment capture = CAPTURE.get();
             return result((int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMs), capture);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -323,24 +331,12 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int ioSubmit(long context, long count, MemorySegment iocbPointers) {
-        MemorySegment capture = CAPTURE.get();
-        try {
-            return (int) result((long) SYSCALL_LLP.invokeExact(capture, (long) NR.ioSubmit(), context, count,
-                    iocbPointers), capture);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) fastSyscall(NR.ioSubmit(), context, count, iocbPointers.address(), 0, 0, 0);
     }
 
     @Override
     public int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout) {
-        MemorySegment capture = CAPTURE.get();
-        try {
-            return (int) result((long) SYSCALL_LLLPP.invokeExact(capture, (long) NR.ioGetevents(), context, minCount,
-                    count, events, timeout), capture);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) fastSyscall(NR.ioGetevents(), context, minCount, count, events.address(), timeout.address(), 0);
     }
 
     @Override
@@ -361,13 +357,23 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
-        return (int) syscall(NR.ioUringEnter(), fd, Integer.toUnsignedLong(toSubmit),
+        return (int) fastSyscall(NR.ioUringEnter(), fd, Integer.toUnsignedLong(toSubmit),
                 Integer.toUnsignedLong(minComplete), Integer.toUnsignedLong(flags), 0, 0);
     }
 
     @Override
     public int ioUringRegister(int fd, int opcode, MemorySegment arg, int argCount) {
         return (int) syscall(NR.ioUringRegister(), fd, opcode, arg.address(), Integer.toUnsignedLong(argCount), 0, 0);
+    }
+
+    /** A hot-path syscall that has no effect when it fails: see the note at SYSCALL_6_NO_ERRNO. */
+    private static long fastSyscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            long r = (long) SYSCALL_6_NO_ERRNO.invokeExact(number, a1, a2, a3, a4, a5, a6);
+            return r >= 0 ? r : syscall(number, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     private static long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
