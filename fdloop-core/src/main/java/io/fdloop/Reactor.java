@@ -52,6 +52,7 @@ final class Reactor implements LoopHost {
             TOKEN_SIGNAL = TOKEN_INTERNAL | 3, TOKEN_SOURCE = TOKEN_INTERNAL | 0x100;
     private static final int MAX_EVENTS = 256;
     private static final int MAX_TASKS_PER_ITERATION = 4096;
+    private static final int EPOLL_EVERY_BUSY_ITERATIONS = 16;
 
     private static final int RUNNING = 0, SHUTTING_DOWN = 1, TERMINATED = 2;
 
@@ -68,6 +69,7 @@ final class Reactor implements LoopHost {
     private final long clockOffsetNs;
     private final TimerQueue timers = new TimerQueue();
     private long armedDeadlineNs;
+    private int busyIterations; // iterations that found completions already visible
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     // true while the loop may be asleep in epoll_wait: execute() then writes the wake eventfd.
     private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
@@ -140,6 +142,13 @@ final class Reactor implements LoopHost {
             if (!tasks.isEmpty()) {
                 timeout = 0;
             }
+        }
+        // Completions already visible: reap them without asking epoll, except every
+        // EPOLL_EVERY_BUSY_ITERATIONS-th time, so other fds and timers are still served while a
+        // busy source keeps completing work inside its own submit call.
+        if (timeout == 0 && visible && ++busyIterations % EPOLL_EVERY_BUSY_ITERATIONS != 0) {
+            reapVisible();
+            return;
         }
         int ready = epoll.await(timeout);
         wakeupNeeded.set(false);
