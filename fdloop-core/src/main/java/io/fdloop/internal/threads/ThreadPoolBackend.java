@@ -4,12 +4,12 @@ import io.fdloop.internal.file.CompletionSink;
 import io.fdloop.internal.file.FileBackend;
 import io.fdloop.internal.file.OpKind;
 import io.fdloop.internal.file.OpTable;
+import io.fdloop.internal.file.SlotQueue;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Eventfd;
 import io.fdloop.internal.linux.Syscalls;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,10 +28,10 @@ public final class ThreadPoolBackend implements FileBackend {
     private final CompletionSink sink;
     private final int eventFd;
     private final Thread[] workers;
-    private final ArrayDeque<Request> unsent = new ArrayDeque<>(); // loop thread
+    private final SlotQueue unsent = new SlotQueue(); // loop thread
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
-    private final ArrayDeque<Request> work = new ArrayDeque<>(); // guarded by lock
+    private final RequestQueue work = new RequestQueue(); // guarded by lock
     private int[] doneSlots = new int[64]; // guarded by lock
     private long[] doneResults = new long[64]; // guarded by lock
     private int doneCount; // guarded by lock
@@ -41,9 +41,6 @@ public final class ThreadPoolBackend implements FileBackend {
     private int outstanding; // loop thread: sent and not yet delivered
     private long lastSignalCount; // loop thread
     private boolean closed;
-
-    private record Request(int slot, int kind, int fd, long address, long length, long position, int vectorCount) {
-    }
 
     private ThreadPoolBackend(Syscalls syscalls, OpTable ops, CompletionSink sink, int eventFd, int threads,
                               String name) {
@@ -74,8 +71,7 @@ public final class ThreadPoolBackend implements FileBackend {
 
     @Override
     public void submit(int slot) {
-        unsent.add(new Request(slot, ops.kind(slot), ops.fd(slot), ops.address(slot), ops.length(slot),
-                ops.position(slot), ops.vectorCount(slot)));
+        unsent.add(slot);
         outstanding++;
     }
 
@@ -87,12 +83,17 @@ public final class ThreadPoolBackend implements FileBackend {
         }
         lock.lock();
         try {
-            work.addAll(unsent);
+            // The operation table is the loop's: workers get copies of what they need.
+            for (int i = 0; i < count; i++) {
+                int slot = unsent.peek(i);
+                work.add(slot, ops.kind(slot), ops.fd(slot), ops.address(slot), ops.length(slot), ops.position(slot),
+                        ops.vectorCount(slot));
+            }
             workAvailable.signalAll();
         } finally {
             lock.unlock();
         }
-        unsent.clear();
+        unsent.remove(count);
         return count;
     }
 
@@ -175,8 +176,8 @@ public final class ThreadPoolBackend implements FileBackend {
     }
 
     private void work() {
+        RequestQueue.Request request = new RequestQueue.Request();
         while (true) {
-            Request request;
             lock.lock();
             try {
                 while (work.isEmpty() && !stopping) {
@@ -185,23 +186,23 @@ public final class ThreadPoolBackend implements FileBackend {
                 if (work.isEmpty()) {
                     return;
                 }
-                request = work.poll();
+                work.poll(request);
             } finally {
                 lock.unlock();
             }
-            complete(request.slot(), perform(request));
+            complete(request.slot, perform(request));
         }
     }
 
-    private long perform(Request r) {
+    private long perform(RequestQueue.Request r) {
         while (true) {
-            long result = switch (r.kind()) {
-                case OpKind.READ -> syscalls.pread(r.fd(), r.address(), r.length(), r.position());
-                case OpKind.WRITE -> syscalls.pwrite(r.fd(), r.address(), r.length(), r.position());
-                case OpKind.READV -> syscalls.preadv(r.fd(), r.address(), r.vectorCount(), r.position());
-                case OpKind.WRITEV -> syscalls.pwritev(r.fd(), r.address(), r.vectorCount(), r.position());
-                case OpKind.FSYNC -> syscalls.fsync(r.fd());
-                case OpKind.FDATASYNC -> syscalls.fdatasync(r.fd());
+            long result = switch (r.kind) {
+                case OpKind.READ -> syscalls.pread(r.fd, r.address, r.length, r.position);
+                case OpKind.WRITE -> syscalls.pwrite(r.fd, r.address, r.length, r.position);
+                case OpKind.READV -> syscalls.preadv(r.fd, r.address, r.vectorCount, r.position);
+                case OpKind.WRITEV -> syscalls.pwritev(r.fd, r.address, r.vectorCount, r.position);
+                case OpKind.FSYNC -> syscalls.fsync(r.fd);
+                case OpKind.FDATASYNC -> syscalls.fdatasync(r.fd);
                 default -> -Errno.EINVAL;
             };
             if (result != -Errno.EINTR) {

@@ -1,0 +1,92 @@
+package io.fdloop.internal.threads;
+
+import java.util.Arrays;
+
+/**
+ * A FIFO of operation descriptions in parallel primitive arrays, so handing an operation to a
+ * worker allocates nothing; it grows when full and never shrinks.
+ *
+ * <p><b>Not thread-safe</b>: the backend guards it with its lock.
+ */
+final class RequestQueue {
+    private int[] slot = new int[64];
+    private int[] kind = new int[64];
+    private int[] fd = new int[64];
+    private int[] vectorCount = new int[64];
+    private long[] address = new long[64];
+    private long[] length = new long[64];
+    private long[] position = new long[64];
+    private int head;
+    private int size;
+
+    void add(int opSlot, int opKind, int opFd, long opAddress, long opLength, long opPosition, int opVectorCount) {
+        if (size == slot.length) {
+            grow();
+        }
+        int i = (head + size) & (slot.length - 1);
+        slot[i] = opSlot;
+        kind[i] = opKind;
+        fd[i] = opFd;
+        address[i] = opAddress;
+        length[i] = opLength;
+        position[i] = opPosition;
+        vectorCount[i] = opVectorCount;
+        size++;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Copies the oldest request into {@code into} and removes it. */
+    void poll(Request into) {
+        into.slot = slot[head];
+        into.kind = kind[head];
+        into.fd = fd[head];
+        into.address = address[head];
+        into.length = length[head];
+        into.position = position[head];
+        into.vectorCount = vectorCount[head];
+        head = (head + 1) & (slot.length - 1);
+        size--;
+    }
+
+    private void grow() {
+        int capacity = slot.length * 2;
+        slot = unwrap(slot, capacity);
+        kind = unwrap(kind, capacity);
+        fd = unwrap(fd, capacity);
+        vectorCount = unwrap(vectorCount, capacity);
+        address = unwrap(address, capacity);
+        length = unwrap(length, capacity);
+        position = unwrap(position, capacity);
+        head = 0;
+    }
+
+    private int[] unwrap(int[] old, int capacity) {
+        int[] grown = new int[capacity];
+        for (int i = 0; i < size; i++) {
+            grown[i] = old[(head + i) & (old.length - 1)];
+        }
+        return grown;
+    }
+
+    private long[] unwrap(long[] old, int capacity) {
+        long[] grown = new long[capacity];
+        for (int i = 0; i < size; i++) {
+            grown[i] = old[(head + i) & (old.length - 1)];
+        }
+        return grown;
+    }
+
+    /** One worker's copy of the request it is performing. */
+    static final class Request {
+        int slot;
+        int kind;
+        int fd;
+        long address;
+        long length;
+        long position;
+        int vectorCount;
+    }
+}
