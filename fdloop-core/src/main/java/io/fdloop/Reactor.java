@@ -5,10 +5,7 @@ import io.fdloop.internal.linux.Epoll;
 import io.fdloop.internal.linux.EpollEvents;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Errors;
-import io.fdloop.internal.linux.Eventfd;
-import io.fdloop.internal.linux.GuardedFd;
 import io.fdloop.internal.linux.Syscalls;
-import io.fdloop.internal.linux.Timerfd;
 import io.fdloop.internal.loop.CompletionSource;
 import io.fdloop.internal.loop.LoopHost;
 import io.fdloop.internal.loop.LoopSettings;
@@ -17,15 +14,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 
 /**
@@ -51,7 +44,6 @@ final class Reactor implements LoopHost {
     private static final long TOKEN_WAKE = TOKEN_INTERNAL | 1, TOKEN_TIMER = TOKEN_INTERNAL | 2,
             TOKEN_SIGNAL = TOKEN_INTERNAL | 3, TOKEN_SOURCE = TOKEN_INTERNAL | 0x100;
     private static final int MAX_EVENTS = 256;
-    private static final int MAX_TASKS_PER_ITERATION = 4096;
     private static final int EPOLL_EVERY_BUSY_ITERATIONS = 16;
 
     private static final int RUNNING = 0, SHUTTING_DOWN = 1, TERMINATED = 2;
@@ -63,22 +55,14 @@ final class Reactor implements LoopHost {
     private final Thread thread;
     private final Arena arena = Arena.ofShared();
     private final Epoll epoll;
-    private final GuardedFd wakeFd;
-    private final GuardedFd signalFd;
-    private final Timerfd timerfd;
-    private final long clockOffsetNs;
-    private final TimerQueue timers = new TimerQueue();
-    private long armedDeadlineNs;
+    private final TaskQueue tasks;
+    private final LoopTimers timers;
+    private final LoopSignals signals;
     private int busyIterations; // iterations that found completions already visible
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    // true while the loop may be asleep in epoll_wait: execute() then writes the wake eventfd.
-    private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
     private final Registrations registrations = new Registrations();
     private volatile CompletionSource[] sources = new CompletionSource[0];
     private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
     private final List<Runnable> shutdownTasks = new ArrayList<>();
-    private final AtomicIntegerArray pendingSignals = new AtomicIntegerArray(Signal.values().length);
-    private final Map<Signal, List<SignalRegistration>> signalHandlers = new EnumMap<>(Signal.class);
     private volatile int state = RUNNING;
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -88,34 +72,35 @@ final class Reactor implements LoopHost {
         this.settings = settings;
         this.observer = observer;
         this.thread = Thread.currentThread();
-        Epoll createdEpoll = null;
-        Timerfd createdTimerfd = null;
-        GuardedFd createdWake = null;
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            createdEpoll = new Epoll(syscalls, Arch.current(), arena, MAX_EVENTS);
-            createdTimerfd = new Timerfd(syscalls, arena);
-            createdWake = new GuardedFd(syscalls, Eventfd.create(syscalls, 0, 0));
-            this.signalFd = new GuardedFd(syscalls, Eventfd.create(syscalls, 0, 0));
+            this.epoll = opened(opened, new Epoll(syscalls, Arch.current(), arena, MAX_EVENTS));
+            this.tasks = opened(opened, new TaskQueue(syscalls, name));
+            this.timers = opened(opened, new LoopTimers(syscalls, arena, name));
+            this.signals = opened(opened, new LoopSignals(syscalls, name));
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, tasks.wakeFd(), EpollEvents.EPOLLIN, TOKEN_WAKE);
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, timers.fd(), EpollEvents.EPOLLIN, TOKEN_TIMER);
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, signals.fd(), EpollEvents.EPOLLIN, TOKEN_SIGNAL);
         } catch (IOException | RuntimeException e) {
-            if (createdWake != null) {
-                createdWake.close();
-            }
-            if (createdTimerfd != null) {
-                createdTimerfd.close();
-            }
-            if (createdEpoll != null) {
-                createdEpoll.close();
+            for (AutoCloseable resource : opened.reversed()) {
+                closeQuietly(resource);
             }
             arena.close();
             throw e;
         }
-        this.epoll = createdEpoll;
-        this.timerfd = createdTimerfd;
-        this.wakeFd = createdWake;
-        this.clockOffsetNs = measureClockOffset(timerfd);
-        epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, wakeFd.fd(), EpollEvents.EPOLLIN, TOKEN_WAKE);
-        epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, timerfd.fd(), EpollEvents.EPOLLIN, TOKEN_TIMER);
-        epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, signalFd.fd(), EpollEvents.EPOLLIN, TOKEN_SIGNAL);
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + resource + " failed", e);
+        }
     }
 
     // ---- the iteration ------------------------------------------------------------------
@@ -127,7 +112,7 @@ final class Reactor implements LoopHost {
 
     /** The iteration; a closing loop runs it without serving user fds, only its own sources. */
     private void iterate(int timeoutMs, boolean serveUserFds) throws IOException {
-        runTasks();
+        tasks.runBatch();
         boolean retrySoon = flushSources();
         boolean visible = anyVisibleCompletions();
         // A task that closed the loop must not leave it asleep: the caller finishes the close next.
@@ -135,13 +120,9 @@ final class Reactor implements LoopHost {
         int timeout = visible || !tasks.isEmpty() || closeRequested ? 0 : retrySoon ? 1 : timeoutMs;
         // Armed even when not sleeping: timers fire only through the timerfd, and a loop whose task
         // queue never empties (a task that requeues itself) would otherwise never run them.
-        armTimerfd();
-        if (timeout != 0) {
-            wakeupNeeded.set(true);
-            // A task queued before the flag was set did not wake us: look once more.
-            if (!tasks.isEmpty()) {
-                timeout = 0;
-            }
+        timers.arm();
+        if (timeout != 0 && !tasks.prepareToSleep()) {
+            timeout = 0; // a task came in before the loop could be woken for it
         }
         // Completions already visible: reap them without asking epoll, except every
         // EPOLL_EVERY_BUSY_ITERATIONS-th time, so other fds and timers are still served while a
@@ -151,20 +132,10 @@ final class Reactor implements LoopHost {
             return;
         }
         int ready = epoll.await(timeout);
-        wakeupNeeded.set(false);
+        tasks.awake();
         dispatch(ready, serveUserFds);
         if (visible) {
             reapVisible();
-        }
-    }
-
-    private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
-            }
-            safely(task, "task");
         }
     }
 
@@ -231,23 +202,20 @@ final class Reactor implements LoopHost {
 
     private void dispatchInternal(long token) throws IOException {
         if (token == TOKEN_WAKE) {
-            long count = Eventfd.read(syscalls, wakeFd.fd());
+            long count = tasks.drainWakeups();
             if (observer != null) {
                 observer.woke("wake", count, 0);
             }
         } else if (token == TOKEN_TIMER) {
-            long expirations = timerfd.drain();
-            armedDeadlineNs = 0; // an absolute timerfd that fired is disarmed
-            int ran = runDueTimers();
+            int ran = timers.expire();
             if (observer != null) {
-                observer.woke("timer", expirations, ran);
+                observer.woke("timer", timers.lastExpirations(), ran);
             }
         } else if (token == TOKEN_SIGNAL) {
-            long count = Eventfd.read(syscalls, signalFd.fd());
-            runTasks(); // a handler registered from another thread may still be queued as a task
-            int ran = runSignalHandlers();
+            tasks.runBatch(); // a handler registered from another thread may still be queued as a task
+            int ran = signals.dispatch();
             if (observer != null) {
-                observer.woke("signal", count, ran);
+                observer.woke("signal", signals.lastSignalCount(), ran);
             }
         } else {
             reap(sources[(int) (token - TOKEN_SOURCE)], true);
@@ -261,52 +229,13 @@ final class Reactor implements LoopHost {
         if (state != RUNNING) {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
-        tasks.offer(task);
-        if (!inLoop() && wakeupNeeded.compareAndSet(true, false)) {
-            wake();
-        }
-    }
-
-    private void wake() {
-        if (wakeFd.acquire()) {
-            try {
-                Eventfd.write(syscalls, wakeFd.fd(), 1);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot wake event loop " + name, e);
-            } finally {
-                wakeFd.release();
-            }
-        }
+        tasks.offer(task, inLoop());
     }
 
     // ---- timers -------------------------------------------------------------------------
 
-    /** {@code CLOCK_MONOTONIC} now, from {@code System.nanoTime()}: any thread. */
-    long nowNs() {
-        return System.nanoTime() + clockOffsetNs;
-    }
-
-    /**
-     * How far {@code CLOCK_MONOTONIC}, which the timerfd uses, is from {@code System.nanoTime()}
-     * (on HotSpot/Linux the same clock, so about 0): the narrowest of a few bracketed samples.
-     */
-    private static long measureClockOffset(Timerfd timerfd) {
-        long best = 0;
-        long narrowest = Long.MAX_VALUE;
-        for (int i = 0; i < 8; i++) {
-            long before = System.nanoTime();
-            long monotonic = timerfd.monotonicNanos();
-            long after = System.nanoTime();
-            if (after - before < narrowest) {
-                narrowest = after - before;
-                best = monotonic - (before + (after - before) / 2);
-            }
-        }
-        return best;
-    }
-
     Timer schedule(Runnable task, long delayNs, long periodNs) {
-        Timer timer = new Timer(this, task, saturatedAdd(nowNs(), Math.max(0, delayNs)), periodNs);
+        Timer timer = new Timer(this, task, LoopTimers.saturatedAdd(timers.nowNs(), Math.max(0, delayNs)), periodNs);
         if (inLoop()) {
             addTimer(timer);
         } else {
@@ -334,38 +263,6 @@ final class Reactor implements LoopHost {
         } catch (RejectedExecutionException closed) {
             // the closing loop drops every timer itself
         }
-    }
-
-    private int runDueTimers() {
-        long now = timerfd.monotonicNanos(); // the timerfd's own clock: whatever fired it is due
-        int ran = 0;
-        Timer timer;
-        while ((timer = timers.peek()) != null && timer.deadlineNs <= now) {
-            timers.poll();
-            if (!timer.claimRun()) {
-                continue; // cancelled from another thread; the removal task it queued has not run yet
-            }
-            if (timer.isPeriodic()) {
-                timer.deadlineNs = saturatedAdd(timer.deadlineNs, timer.periodNs);
-                timers.add(timer);
-            }
-            safely(timer.task, "timer");
-            ran++;
-        }
-        return ran;
-    }
-
-    private void armTimerfd() throws IOException {
-        long earliest = timers.size() == 0 ? 0 : timers.earliestDeadline();
-        if (earliest != armedDeadlineNs) {
-            timerfd.arm(earliest);
-            armedDeadlineNs = earliest;
-        }
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     // ---- fds ----------------------------------------------------------------------------
@@ -433,33 +330,21 @@ final class Reactor implements LoopHost {
         }
         SignalRegistration registration = new SignalRegistration(this, signal, handler);
         if (inLoop()) {
-            addSignalHandler(registration);
+            signals.add(registration);
         } else {
-            execute(() -> addSignalHandler(registration));
+            execute(() -> signals.add(registration));
         }
         SignalBridge.subscribe(signal, this);
         return registration;
     }
 
-    private void addSignalHandler(SignalRegistration registration) {
-        if (!registration.isCancelled()) {
-            signalHandlers.computeIfAbsent(registration.signal(), s -> new ArrayList<>()).add(registration);
-        }
-    }
-
     void cancelSignal(SignalRegistration registration) {
         SignalBridge.unsubscribe(registration.signal(), this);
-        Runnable remove = () -> {
-            List<SignalRegistration> handlers = signalHandlers.get(registration.signal());
-            if (handlers != null) {
-                handlers.remove(registration);
-            }
-        };
         if (inLoop()) {
-            remove.run();
+            signals.remove(registration);
         } else {
             try {
-                execute(remove);
+                execute(() -> signals.remove(registration));
             } catch (RejectedExecutionException closed) {
                 // the loop dropped every handler when it closed
             }
@@ -468,32 +353,7 @@ final class Reactor implements LoopHost {
 
     /** Called on the JVM's signal-dispatch thread. */
     void signalArrived(Signal signal) {
-        pendingSignals.incrementAndGet(signal.ordinal());
-        if (signalFd.acquire()) {
-            try {
-                Eventfd.write(syscalls, signalFd.fd(), 1);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot deliver SIG" + signal + " to event loop " + name, e);
-            } finally {
-                signalFd.release();
-            }
-        }
-    }
-
-    private int runSignalHandlers() {
-        int ran = 0;
-        for (Signal signal : Signal.values()) {
-            if (pendingSignals.getAndSet(signal.ordinal(), 0) > 0) {
-                List<SignalRegistration> handlers = signalHandlers.get(signal);
-                if (handlers != null) {
-                    for (SignalRegistration handler : List.copyOf(handlers)) {
-                        safely(handler.handler(), "SIG" + signal + " handler");
-                        ran++;
-                    }
-                }
-            }
-        }
-        return ran;
+        signals.arrived(signal);
     }
 
     // ---- LoopHost -----------------------------------------------------------------------
@@ -562,7 +422,7 @@ final class Reactor implements LoopHost {
             state = SHUTTING_DOWN;
         }
         if (!inLoop()) {
-            wake();
+            tasks.wake();
         }
     }
 
@@ -575,22 +435,14 @@ final class Reactor implements LoopHost {
         if (state == TERMINATED) {
             return;
         }
-        for (Timer timer : timers.drain()) {
-            timer.markCancelled();
-        }
-        for (List<SignalRegistration> handlers : signalHandlers.values()) {
-            for (SignalRegistration handler : handlers) {
-                handler.markCancelled();
-                SignalBridge.unsubscribe(handler.signal(), this);
-            }
-        }
-        signalHandlers.clear();
+        timers.cancelAll();
+        signals.cancelAll(this);
         drainSources();
         List<Runnable> finalTasks;
         synchronized (this) {
             finalTasks = List.copyOf(shutdownTasks);
         }
-        finalTasks.forEach(task -> safely(task, "shutdown task"));
+        finalTasks.forEach(task -> Callbacks.run(task, "shutdown task", name));
         for (CompletionSource source : sources) {
             source.close();
         }
@@ -598,11 +450,11 @@ final class Reactor implements LoopHost {
             registration.markCancelled();
         }
         state = TERMINATED;
-        runTasks(); // whatever slipped in before the state changed: each sees a closed loop
-        timerfd.close();
+        tasks.runBatch(); // whatever slipped in before the state changed: each sees a closed loop
+        timers.close();
         epoll.close();
-        signalFd.close();
-        wakeFd.close();
+        signals.close();
+        tasks.close();
         arena.close();
         terminated.complete(null);
     }
@@ -622,14 +474,6 @@ final class Reactor implements LoopHost {
                 LOG.log(System.Logger.Level.ERROR, "event loop " + name + " failed while closing", e);
                 return;
             }
-        }
-    }
-
-    private void safely(Runnable runnable, String what) {
-        try {
-            runnable.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.WARNING, "a " + what + " on event loop " + name + " threw", e);
         }
     }
 }

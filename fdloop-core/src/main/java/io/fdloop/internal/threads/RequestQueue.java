@@ -1,6 +1,5 @@
 package io.fdloop.internal.threads;
 
-import java.util.Arrays;
 
 /**
  * A FIFO of operation descriptions in parallel primitive arrays, so handing an operation to a
