@@ -1,6 +1,5 @@
 package io.fdloop.internal.threads;
 
-
 /**
  * A FIFO of operation descriptions in parallel primitive arrays, so handing an operation to a
  * worker allocates nothing; it grows when full and never shrinks.
