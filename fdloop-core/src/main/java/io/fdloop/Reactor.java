@@ -3,8 +3,6 @@ package io.fdloop;
 import io.fdloop.internal.linux.Arch;
 import io.fdloop.internal.linux.Epoll;
 import io.fdloop.internal.linux.EpollEvents;
-import io.fdloop.internal.linux.Errno;
-import io.fdloop.internal.linux.Errors;
 import io.fdloop.internal.linux.Syscalls;
 import io.fdloop.internal.loop.CompletionSource;
 import io.fdloop.internal.loop.LoopHost;
@@ -274,19 +272,19 @@ final class Reactor implements LoopHost {
         long token = registrations.nextToken();
         Registration registration = new Registration(this, fd, interest, handler, token);
         registrations.put(registration);
-        int r = epoll.control(EpollEvents.EPOLL_CTL_ADD, fd, epollEvents(interest), token);
+        int r = epoll.control(EpollEvents.EPOLL_CTL_ADD, fd, interest.epollEvents(), token);
         if (r < 0) {
             registration.markCancelled();
             registrations.remove(registration);
-            throw registrationError(r, fd);
+            throw Registrations.epollCtlError(r, fd);
         }
         return registration;
     }
 
     void modify(Registration registration, Interest interest) throws IOException {
-        int r = epoll.control(EpollEvents.EPOLL_CTL_MOD, registration.fd(), epollEvents(interest), registration.token);
+        int r = epoll.control(EpollEvents.EPOLL_CTL_MOD, registration.fd(), interest.epollEvents(), registration.token);
         if (r < 0) {
-            throw registrationError(r, registration.fd());
+            throw Registrations.epollCtlError(r, registration.fd());
         }
     }
 
@@ -296,30 +294,6 @@ final class Reactor implements LoopHost {
             // ENOENT/EBADF: the fd was closed first, which removed it from the set already.
             epoll.control(EpollEvents.EPOLL_CTL_DEL, registration.fd(), 0, 0);
         }
-    }
-
-    private static int epollEvents(Interest interest) {
-        int events = EpollEvents.EPOLLRDHUP;
-        if (interest.read()) {
-            events |= EpollEvents.EPOLLIN;
-        }
-        if (interest.write()) {
-            events |= EpollEvents.EPOLLOUT;
-        }
-        if (interest.isEdgeTriggered()) {
-            events |= EpollEvents.EPOLLET;
-        }
-        return events;
-    }
-
-    private static IOException registrationError(int negativeErrno, int fd) {
-        return switch (-negativeErrno) {
-            case Errno.EEXIST -> new IOException("fd " + fd + " is already registered with this loop: "
-                    + "modify its registration instead");
-            case Errno.EPERM -> new IOException("fd " + fd + " cannot be waited on with epoll (regular files and "
-                    + "directories are always ready): use AsyncFile for files");
-            default -> Errors.ioException("epoll_ctl", negativeErrno, "fd " + fd);
-        };
     }
 
     // ---- signals ------------------------------------------------------------------------

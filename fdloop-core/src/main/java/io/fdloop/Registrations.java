@@ -1,5 +1,9 @@
 package io.fdloop;
 
+import io.fdloop.internal.linux.Errno;
+import io.fdloop.internal.linux.Errors;
+
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -67,6 +71,17 @@ final class Registrations {
     private void grow() {
         table = Arrays.copyOf(table, table.length * 2);
         generations = Arrays.copyOf(generations, generations.length * 2);
+    }
+
+    /** What to tell a caller whose fd epoll_ctl refused with {@code negativeErrno}. */
+    static IOException epollCtlError(int negativeErrno, int fd) {
+        return switch (-negativeErrno) {
+            case Errno.EEXIST -> new IOException("fd " + fd + " is already registered with this loop: "
+                    + "modify its registration instead");
+            case Errno.EPERM -> new IOException("fd " + fd + " cannot be waited on with epoll (regular files and "
+                    + "directories are always ready): use AsyncFile for files");
+            default -> Errors.ioException("epoll_ctl", negativeErrno, "fd " + fd);
+        };
     }
 
     private static int index(long token) {
