@@ -1,117 +1,143 @@
 package io.fdloop.cli;
 
-import io.fdloop.FileBackendChoice;
 import io.fdloop.cli.bench.Engine;
-import io.fdloop.cli.bench.FdloopEngine;
+import io.fdloop.cli.bench.Engines;
 import io.fdloop.cli.bench.FioEngine;
 import io.fdloop.cli.bench.Job;
+import io.fdloop.cli.bench.JsonReport;
+import io.fdloop.cli.bench.Layout;
+import io.fdloop.cli.bench.Progress;
 import io.fdloop.cli.bench.Result;
+import io.fdloop.cli.bench.Rw;
+import io.fdloop.cli.bench.Table;
+import io.fdloop.cli.bench.Terminal;
+import io.fdloop.cli.bench.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code fdloop bench}: fdloop's file backends, optionally beside fio on the same job in the same run.
+ * {@code fdloop bench}: fdloop's file backends beside the JDK's channels, Artemis's JNI libaio
+ * binding and, with {@code --vs-fio}, fio itself, on the same job in the same run.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure fdloop's file I/O in fio's terms, optionally beside fio itself (--vs-fio).")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure file I/O in fio's terms: fdloop's backends and (--vs-fio) fio itself, each keeping "
+                + "--qd requests outstanding on the same file.",
+                "",
+                "Engines: fdloop-aio, fdloop-uring, fdloop-threads (one loop thread, callback form); fio-libaio and "
+                        + "fio-uring with --vs-fio.",
+                "",
+                "Columns: latency is from handing a request over to its completion (fio: lat = slat + clat; "
+                        + "--json also gives fio's clat); CPU and context switches are the whole "
+                        + "process's (fio: its job thread's); threads are the Java threads that ran at least 0.1%% of "
+                        + "the measured time; allocation is fdloop's loop thread's, or every thread's for the others."})
 final class BenchCommand implements Callable<Integer> {
-    private static final Map<String, Engine> ENGINES = new LinkedHashMap<>();
 
-    static {
-        ENGINES.put("fdloop-aio", new FdloopEngine("fdloop-aio", FileBackendChoice.AIO));
-        ENGINES.put("fdloop-uring", new FdloopEngine("fdloop-uring", FileBackendChoice.URING));
-        ENGINES.put("fdloop-threads", new FdloopEngine("fdloop-threads", FileBackendChoice.THREADS));
-    }
+    @Option(names = "--rw", paramLabel = "MODE", defaultValue = "randread", converter = RwConverter.class,
+            description = "read, write, randread, randwrite or randrw (half each) (default: ${DEFAULT-VALUE}).")
+    Rw rw;
+
+    @Option(names = "--bs", paramLabel = "SIZE", defaultValue = "4k", converter = SizeConverter.class,
+            description = "Block size, e.g. 4k, 64k, 1m (default: ${DEFAULT-VALUE}).")
+    long blockSize;
+
+    @Option(names = "--qd", defaultValue = "32", split = ",", paramLabel = "N",
+            description = "Queue depth: requests kept outstanding; a list such as 1,4,16,64 runs each (default: ${DEFAULT-VALUE}).")
+    List<Integer> queueDepths;
+
+    @Option(names = "--direct", paramLabel = "1|0", negatable = true, defaultValue = "true", fallbackValue = "true", arity = "0..1",
+            converter = FlagConverter.class,
+            description = "O_DIRECT, also --direct=1/0 (default: ${DEFAULT-VALUE}); ignored for character devices such as /dev/zero.")
+    boolean direct;
+
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "256m", converter = SizeConverter.class,
+            description = "Bytes of the file the offsets range over (default: ${DEFAULT-VALUE}).")
+    long size;
+
+    @Option(names = "--runtime", paramLabel = "TIME", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Measuring time per engine, e.g. 10s, 500ms (default: ${DEFAULT-VALUE}).")
+    long runtimeNs;
+
+    @Option(names = "--ops", defaultValue = "0", paramLabel = "N",
+            description = "Measure N requests per engine instead of --runtime.")
+    long ops;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Unmeasured time first, per engine (fio: ramp_time) (default: ${DEFAULT-VALUE}).")
+    long warmupNs;
 
     @Option(names = "--file", paramLabel = "PATH",
             description = "File or device (/dev/zero works). Default: a temporary file of --size in the working directory, laid out first and deleted afterwards.")
     Path file;
 
-    @Option(names = "--rw", defaultValue = "randread", description = "read, randread, write or randwrite (default: ${DEFAULT-VALUE}).")
-    String rw;
-
-    @Option(names = "--bs", defaultValue = "4k", description = "Block size, e.g. 4k, 64k, 1m (default: ${DEFAULT-VALUE}).")
-    String blockSize;
-
-    @Option(names = "--qd", defaultValue = "32", description = "Queue depth: requests kept outstanding (default: ${DEFAULT-VALUE}).")
-    int queueDepth;
-
-    @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "O_DIRECT (default); ignored for character devices such as /dev/zero.")
-    boolean direct;
-
-    @Option(names = "--size", defaultValue = "256m", description = "Bytes the offsets range over (default: ${DEFAULT-VALUE}).")
-    String size;
-
-    @Option(names = "--runtime", defaultValue = "5s", description = "Measuring time per engine, e.g. 10s (default: ${DEFAULT-VALUE}).")
-    String runtime;
-
-    @Option(names = "--warmup", defaultValue = "1s", description = "Unmeasured time first, for the JVM engines (default: ${DEFAULT-VALUE}).")
-    String warmup;
-
-    @Option(names = "--engines", split = ",", description = "Engines to run: fdloop-aio, fdloop-uring, fdloop-threads (default: every one available here).")
+    @Option(names = "--engines", split = ",", paramLabel = "NAME",
+            description = "Engines to run (default: every one available here).")
     List<String> engines;
 
-    @Option(names = "--vs-fio", description = "Also run fio (libaio with userspace_reap, and io_uring) at its best settings for the job, and print the ratios.")
+    @Option(names = "--verify",
+            description = "Writes carry a checksummed pattern with their block's offset, reads check it; a mismatch fails the run. "
+                    + "Lays the pattern out over the first --size bytes of the file first (so it overwrites --file).")
+    boolean verify;
+
+    @Option(names = "--vs-fio",
+            description = "Also run fio (libaio with userspace_reap, and io_uring) at its best settings for the job, each right after its fdloop peer, and print the ratios.")
     boolean vsFio;
 
-    @Option(names = "--json", description = "Print one JSON array instead of the table.")
+    @Option(names = "--json", description = "Print one JSON array, one object per engine and queue depth, instead of the table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        List<Engine> selected = new ArrayList<>();
-        for (String name : engines != null ? engines : List.copyOf(ENGINES.keySet())) {
-            Engine engine = ENGINES.get(name);
-            if (engine == null) {
-                System.err.println("bench: unknown engine " + name + "; known: " + String.join(", ", ENGINES.keySet()));
-                return 2;
-            }
-            selected.add(engine);
-        }
-        if (vsFio) {
-            selected.add(new FioEngine("libaio"));
-            selected.add(new FioEngine("io_uring"));
+        PrintStream err = System.err;
+        List<Engine> selected;
+        List<Job> jobs = new ArrayList<>();
+        try {
+            selected = selectEngines();
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
         }
         boolean temporary = file == null;
         Path path = temporary ? Files.createTempFile(Path.of("").toAbsolutePath(), "fdloop-bench-", ".dat") : file;
+        if (temporary) {
+            path.toFile().deleteOnExit(); // also when the run is interrupted (^C runs the shutdown hooks)
+        }
         try {
-            long bytes = parseSize(size);
-            if (temporary) {
-                layOut(path, bytes);
+            String problem = checkFile(path, temporary);
+            if (problem != null) {
+                err.println("bench: " + problem);
+                return 2;
             }
-            boolean device = !Files.isRegularFile(path);
-            Job job = new Job(path, rw, (int) parseSize(blockSize), queueDepth, direct && !device, bytes,
-                    parseDuration(runtime), parseDuration(warmup));
-            List<Result> results = new ArrayList<>();
-            for (Engine engine : selected) {
-                String unavailable = engine.unavailableBecause();
-                if (unavailable != null) {
-                    System.err.println("bench: skipping " + engine.name() + ": " + unavailable);
-                    continue;
-                }
-                if (!json) {
-                    System.err.println("bench: running " + engine.name() + " ...");
-                }
-                results.add(engine.run(job));
+            boolean characterDevice = isCharacterDevice(path);
+            if (verify && characterDevice) {
+                err.println("bench: --verify needs a file or block device to write its pattern to, not " + path);
+                return 2;
             }
-            System.out.print(json ? toJson(results) : toTable(results));
-            return 0;
+            try {
+                for (int qd : queueDepths) {
+                    jobs.add(new Job(path, rw, Math.toIntExact(blockSize), qd, direct && !characterDevice, size,
+                            runtimeNs, warmupNs, ops, verify));
+                }
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                err.println("bench: " + e.getMessage());
+                return 2;
+            }
+            if (temporary || verify) {
+                if (!json || Terminal.stderrIsTerminal()) {
+                    err.println("bench: laying out " + Units.bytes(size) + " of " + path + (verify ? " with the verify pattern" : ""));
+                }
+                Layout.write(path, size, Math.toIntExact(blockSize), verify);
+            }
+            return run(selected, jobs, err);
         } finally {
             if (temporary) {
                 Files.deleteIfExists(path);
@@ -119,91 +145,129 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void layOut(Path path, long bytes) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-        byte[] random = new byte[1 << 20];
-        new Random(1).nextBytes(random);
-        chunk.put(random).flip();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            for (long written = 0; written < bytes; written += chunk.capacity()) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), bytes - written));
-                channel.write(chunk, written);
-            }
-            channel.force(true);
-        }
-    }
-
-    private static String toTable(List<Result> results) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-16s %-9s %6s %4s %12s %10s %10s %11s%n",
-                "engine", "rw", "bs", "qd", "IOPS", "MiB/s", "cpu_us/op", "alloc_B/op"));
-        for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "%-16s %-9s %6d %4d %,12.0f %10.1f %10.2f %11s%n", r.engine(),
-                    r.job().rw(), r.job().blockSize(), r.job().queueDepth(), r.iops(), r.mibPerSecond(),
-                    r.cpuMicrosPerOperation(), Double.isNaN(r.allocatedBytesPerOperation()) ? "-"
-                            : String.format(Locale.ROOT, "%.2f", r.allocatedBytesPerOperation())));
-        }
-        for (Result fdloop : results) {
-            if (!fdloop.engine().startsWith("fdloop")) {
-                continue;
-            }
-            for (Result fio : results) {
-                if (fio.engine().startsWith("fio")) {
-                    out.append(String.format(Locale.ROOT, "ratio %s / %s: %.2fx IOPS, %.2fx CPU per op%n",
-                            fdloop.engine(), fio.engine(), fdloop.iops() / fio.iops(),
-                            fdloop.cpuMicrosPerOperation() / fio.cpuMicrosPerOperation()));
+    private int run(List<Engine> selected, List<Job> jobs, PrintStream err) throws IOException {
+        Progress progress = Progress.of(err, Terminal.stderrIsTerminal(), json);
+        List<Result> results = new ArrayList<>();
+        boolean failed = false;
+        boolean patternLost = false;
+        for (Job job : jobs) {
+            for (Engine engine : selected) {
+                boolean fio = engine instanceof FioEngine;
+                if (patternLost && !fio) {
+                    // fio wrote its own data over the verify pattern: lay it out again for the next checker
+                    Layout.write(job.file(), job.size(), job.blockSize(), true);
+                    patternLost = false;
                 }
+                try {
+                    results.add(engine.run(job, progress));
+                } catch (Exception e) {
+                    err.println("bench: " + engine.name() + " (qd " + job.queueDepth() + ") failed: " + describe(e));
+                    failed = true;
+                }
+                patternLost |= fio && job.verify() && job.rw().writes();
             }
         }
-        return out.toString();
-    }
-
-    private static String toJson(List<Result> results) {
-        List<String> objects = new ArrayList<>();
-        for (Result r : results) {
-            objects.add(String.format(Locale.ROOT,
-                    "{\"engine\": \"%s\", \"rw\": \"%s\", \"bs\": %d, \"qd\": %d, \"direct\": %b, \"iops\": %.1f, "
-                            + "\"mib_s\": %.2f, \"cpu_us_per_op\": %.3f, \"alloc_b_per_op\": %s, \"ops\": %d, "
-                            + "\"seconds\": %.3f}",
-                    r.engine(), r.job().rw(), r.job().blockSize(), r.job().queueDepth(), r.job().direct(), r.iops(),
-                    r.mibPerSecond(), r.cpuMicrosPerOperation(), Double.isNaN(r.allocatedBytesPerOperation()) ? "null"
-                            : String.format(Locale.ROOT, "%.3f", r.allocatedBytesPerOperation()),
-                    r.operations(), r.seconds()));
+        if (json) {
+            System.out.print(JsonReport.format(results));
+        } else {
+            Job job = jobs.getFirst();
+            System.out.printf(Locale.ROOT, "%s %s%s on %s, %s per engine after %s of warm-up%n", job.rw(),
+                    Units.bytes(job.blockSize()), job.direct() ? " O_DIRECT" : "", job.file(),
+                    job.timeBased() ? seconds(job.runtimeNs()) : job.ops() + " requests", seconds(job.warmupNs()));
+            System.out.print(Table.format(results));
         }
-        return "[\n  " + String.join(",\n  ", objects) + "\n]\n";
+        return failed ? 1 : 0;
     }
 
-    static long parseSize(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1;
-        };
-        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+    private List<Engine> selectEngines() {
+        for (int qd : queueDepths) {
+            if (qd < 1 || qd > 65536) {
+                throw new IllegalArgumentException("--qd must be 1 to 65536, was " + qd);
+            }
+        }
+        List<Engine> selected = new ArrayList<>();
+        List<String> names = engines != null ? engines : Engines.NAMES;
+        for (String name : names) {
+            selected.add(Engines.create(name.trim()));
+        }
+        if (vsFio) {
+            selected = Engines.withFio(selected);
+        }
+        List<Engine> available = new ArrayList<>();
+        for (Engine engine : selected) {
+            String cause = engine.unavailableBecause();
+            if (cause == null) {
+                available.add(engine);
+            } else {
+                System.err.println("bench: skipping " + engine.name() + ": " + cause);
+            }
+        }
+        return available;
+    }
+
+    /** Why {@code path} cannot be benchmarked, or null. */
+    private String checkFile(Path path, boolean temporary) throws IOException {
+        if (temporary) {
+            return null;
+        }
+        if (!Files.exists(path)) {
+            return path + " does not exist (leave out --file for a temporary one)";
+        }
+        if (Files.isRegularFile(path) && rw.reads() && !verify && Files.size(path) < size) {
+            return path + " holds " + Files.size(path) + " bytes, less than --size " + Units.bytes(size)
+                    + ": lower --size, or lay it out first";
+        }
+        return null;
+    }
+
+    private static boolean isCharacterDevice(Path path) {
         try {
-            long value = Long.parseLong(digits) * unit;
-            if (value <= 0) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a size is a positive number with an optional k, m or g, was " + text);
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            return (mode & 0170000) == 0020000; // S_IFMT, S_IFCHR
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
-    static long parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return TimeUnit.SECONDS.toNanos(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return TimeUnit.SECONDS.toNanos(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a duration is like 10s or 500ms, was " + text);
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.toString() : message;
+    }
+
+    private static String seconds(long ns) {
+        return ns % 1_000_000_000L == 0 ? ns / 1_000_000_000L + " s" : String.format(Locale.ROOT, "%.3f s", ns / 1e9);
+    }
+
+    static final class RwConverter implements ITypeConverter<Rw> {
+        @Override
+        public Rw convert(String value) {
+            return Rw.parse(value);
+        }
+    }
+
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return Units.parseSize(value);
+        }
+    }
+
+    static final class DurationConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return Units.parseDuration(value);
+        }
+    }
+
+    /** true/false, also fio's 1/0. */
+    static final class FlagConverter implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "1", "true", "yes" -> true;
+                case "0", "false", "no" -> false;
+                default -> throw new IllegalArgumentException("expected 1, 0, true or false, was " + value);
+            };
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.fdloop.cli;
 
 import io.fdloop.FileBackendChoice;
+import io.fdloop.cli.bench.FioEngine;
+import io.fdloop.cli.bench.JsonParser;
+import io.fdloop.cli.bench.Rw;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +15,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,6 +81,89 @@ class CommandsTest {
             assertEquals(filesBefore, files.count(), "bench removed its temporary file");
         }
         assertFalse(temporary.out.isBlank());
+    }
+
+    @Test
+    void shouldParseBenchOptionsInFiosVocabulary() {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--rw", "randrw", "--bs", "64k", "--qd", "1,4,16,64", "--direct=0",
+                "--size", "1g", "--runtime", "10s", "--ops", "1000", "--engines", "fdloop-aio,fdloop-uring", "--verify",
+                "--json");
+        assertEquals(Rw.RANDRW, bench.rw);
+        assertEquals(64 * 1024, bench.blockSize);
+        assertEquals(List.of(1, 4, 16, 64), bench.queueDepths);
+        assertFalse(bench.direct);
+        assertEquals(1L << 30, bench.size);
+        assertEquals(10_000_000_000L, bench.runtimeNs);
+        assertEquals(1000, bench.ops);
+        assertEquals(List.of("fdloop-aio", "fdloop-uring"), bench.engines);
+        assertTrue(bench.verify && bench.json);
+
+        BenchCommand defaults = new BenchCommand();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(Rw.RANDREAD, defaults.rw);
+        assertEquals(List.of(32), defaults.queueDepths);
+        assertTrue(defaults.direct);
+        assertEquals(256L << 20, defaults.size);
+        assertEquals(0, defaults.ops);
+
+        BenchCommand buffered = new BenchCommand();
+        new CommandLine(buffered).parseArgs("--no-direct");
+        assertFalse(buffered.direct);
+    }
+
+    @Test
+    void shouldRefuseUnknownEnginesBadValuesAndVerifyOnDevZero() {
+        Run engine = run("bench", "--engines", "fdloop-aio,nope");
+        assertEquals(2, engine.exitCode);
+        assertTrue(engine.err.contains("unknown engine nope") && engine.err.contains("fdloop-threads"), engine.err);
+
+        Run rw = run("bench", "--rw", "trim");
+        assertEquals(2, rw.exitCode);
+        assertTrue(rw.err.contains("randrw"), rw.err);
+
+        Run verify = run("bench", "--file", "/dev/zero", "--verify", "--engines", "fdloop-threads");
+        assertEquals(2, verify.exitCode);
+        assertTrue(verify.err.contains("--verify needs a file or block device"), verify.err);
+
+        Run depth = run("bench", "--file", "/dev/zero", "--size", "64k", "--qd", "32", "--engines", "fdloop-threads");
+        assertEquals(2, depth.exitCode);
+        assertTrue(depth.err.contains("queue depth 32"), depth.err);
+    }
+
+    @Test
+    void shouldPrintEveryJsonFieldForEachEngineAndQueueDepth() {
+        Run run = run("bench", "--file", "/dev/zero", "--rw", "read", "--qd", "1,2", "--ops", "500", "--warmup", "0s",
+                "--engines", "fdloop-threads", "--json");
+        assertEquals(0, run.exitCode, run.err);
+        List<?> rows = (List<?>) JsonParser.parse(run.out);
+        assertEquals(2, rows.size(), run.out);
+        for (Object row : rows) {
+            Map<?, ?> object = (Map<?, ?>) row;
+            for (String field : List.of("engine", "rw", "bs", "qd", "iops", "mib_s", "p50_us", "p99_us", "p999_us",
+                    "cpu_us_per_op", "ctx_per_op", "threads", "alloc_b_per_op")) {
+                assertTrue(object.containsKey(field), field + " missing from " + object);
+            }
+            assertEquals(500.0, object.get("ops"));
+            assertEquals("read", object.get("rw"));
+        }
+        assertEquals(List.of(1.0, 2.0), rows.stream().map(r -> ((Map<?, ?>) r).get("qd")).toList());
+    }
+
+    @Test
+    void shouldPutFiosRowsAndTheRatiosBesideFdloopsWithVsFio() {
+        String missing = new FioEngine("libaio").unavailableBecause();
+        assumeTrue(missing == null, () -> "fio: " + missing);
+        assumeTrue(FileBackendChoice.AIO.isAvailable(), "Linux AIO");
+        Run run = run("bench", "--file", "/dev/zero", "--rw", "read", "--qd", "4", "--runtime", "200ms", "--warmup", "0s",
+                "--engines", "fdloop-aio", "--vs-fio", "--json");
+        assertEquals(0, run.exitCode, run.err);
+        List<?> rows = (List<?>) JsonParser.parse(run.out);
+        List<?> engines = rows.stream().map(r -> ((Map<?, ?>) r).get("engine")).toList();
+        assertEquals("fdloop-aio", engines.getFirst());
+        assertEquals("fio-libaio", engines.get(1), "fio's libaio row right after fdloop-aio: " + engines);
+        assertTrue(engines.contains("fio-uring") || run.err.contains("skipping fio-uring"), run.out + run.err);
+        assertTrue(JsonParser.at(rows.getFirst(), "vs_fio", "iops") instanceof Double, run.out);
     }
 
     private record Run(int exitCode, String out, String err) {

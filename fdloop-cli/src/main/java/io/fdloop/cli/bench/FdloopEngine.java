@@ -2,24 +2,23 @@ package io.fdloop.cli.bench;
 
 import io.fdloop.EventLoop;
 import io.fdloop.FileBackendChoice;
-import io.fdloop.file.AlignedBuffers;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
 import io.fdloop.file.IoHandler;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * fdloop on one loop thread, callback form: each completion issues the next request from its
- * handler, so {@code qd} requests stay outstanding and every batch goes out in one submit.
+ * fdloop on one loop thread, callback form: each completion issues its slot's next request from
+ * the handler, so {@code qd} requests stay outstanding and each batch goes out in one submit. The
+ * handler, the slots (attachments) and the histograms exist before the run: nothing is allocated
+ * per request, which the loop thread's allocation per operation shows.
  */
-public final class FdloopEngine implements Engine {
+public final class FdloopEngine extends JvmEngine {
     private final String name;
     private final FileBackendChoice backend;
 
@@ -39,114 +38,99 @@ public final class FdloopEngine implements Engine {
     }
 
     @Override
-    public Result run(Job job) throws Exception {
-        Set<FileOption> options = EnumSet.of(job.writes() ? FileOption.WRITE : FileOption.READ);
+    Execution start(Job job, Window window, Slot[] slots) throws Exception {
+        Set<FileOption> options = EnumSet.noneOf(FileOption.class);
+        if (job.rw().reads()) {
+            options.add(FileOption.READ);
+        }
+        if (job.rw().writes()) {
+            options.add(FileOption.WRITE);
+        }
         if (job.direct()) {
             options.add(FileOption.DIRECT);
         }
-        try (EventLoop loop = EventLoop.builder().name(name).daemon(true).fileBackend(backend)
-                .queueDepth(Math.max(job.queueDepth(), 1)).start();
-             Arena arena = Arena.ofShared();
-             AsyncFile file = AsyncFile.open(loop, job.file(), options)) {
-            Run run = new Run(job, file, arena);
+        EventLoop loop = EventLoop.builder().name(name).daemon(true).fileBackend(backend)
+                .queueDepth(job.queueDepth()).start();
+        try {
+            AsyncFile file = AsyncFile.open(loop, job.file(), options);
+            CompletableFuture<Long> loopThread = new CompletableFuture<>();
+            loop.execute(() -> loopThread.complete(Thread.currentThread().threadId()));
+            long[] loopThreadId = {loopThread.get(10, TimeUnit.SECONDS)};
+            Run run = new Run(job, window, file, slots);
             loop.execute(run::start);
-            return run.result.get(job.warmupNs() + job.runtimeNs() + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS);
+            return new Execution() {
+                @Override
+                public long[] allocationThreads() {
+                    return loopThreadId;
+                }
+
+                @Override
+                public void close() {
+                    file.close();
+                    loop.close();
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            throw e;
         }
     }
 
-    /** The state of one run, touched only on the loop thread. */
-    private final class Run implements IoHandler<MemorySegment> {
+    /** One run's state, touched only on the loop thread. */
+    private static final class Run implements IoHandler<Slot> {
         private final Job job;
+        private final Window window;
         private final AsyncFile file;
-        private final MemorySegment[] buffers;
-        private final long blocks;
-        private final CompletableFuture<Result> result = new CompletableFuture<>();
-        private long cursor;
-        private long random = 0x9E3779B97F4A7C15L;
-        private long measureFromNs;
-        private long measureUntilNs;
-        private long cpuAtStartNs;
-        private long allocatedAtStart;
-        private boolean measuring;
-        private long operations;
-        private int outstanding;
+        private final Slot[] slots;
+        private final Workload workload;
 
-        Run(Job job, AsyncFile file, Arena arena) {
+        Run(Job job, Window window, AsyncFile file, Slot[] slots) {
             this.job = job;
+            this.window = window;
             this.file = file;
-            this.blocks = Math.max(1, job.size() / job.blockSize());
-            this.buffers = new MemorySegment[job.queueDepth()];
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = AlignedBuffers.allocate(arena, job.blockSize(), AlignedBuffers.SAFE_ALIGNMENT);
-                buffers[i].fill((byte) i);
-            }
+            this.slots = slots;
+            this.workload = new Workload(job);
         }
 
         void start() {
             long now = System.nanoTime();
-            measureFromNs = now + job.warmupNs();
-            measureUntilNs = measureFromNs + job.runtimeNs();
-            for (MemorySegment buffer : buffers) {
-                outstanding++;
-                issue(buffer);
+            for (Slot slot : slots) {
+                issue(slot, now);
             }
         }
 
-        private void issue(MemorySegment buffer) {
-            long position = nextBlock() * job.blockSize();
-            if (job.writes()) {
-                file.write(buffer, position, buffer, this);
+        private void issue(Slot slot, long nowNs) {
+            slot.prepare(workload, job.verify());
+            slot.submittedNs = nowNs;
+            if (slot.write) {
+                file.write(slot.segment, slot.offset, slot, this);
             } else {
-                file.read(buffer, position, buffer, this);
+                file.read(slot.segment, slot.offset, slot, this);
             }
-        }
-
-        private long nextBlock() {
-            if (!job.random()) {
-                long block = cursor;
-                cursor = cursor + 1 == blocks ? 0 : cursor + 1;
-                return block;
-            }
-            random ^= random << 13;
-            random ^= random >>> 7;
-            random ^= random << 17;
-            return Long.remainderUnsigned(random, blocks);
         }
 
         @Override
-        public void completed(int bytes, MemorySegment buffer) {
+        public void completed(int bytes, Slot slot) {
             long now = System.nanoTime();
-            if (!measuring && now >= measureFromNs) {
-                measuring = true;
-                measureFromNs = now;
-                cpuAtStartNs = processCpuNs();
-                allocatedAtStart = loopThreadAllocatedBytes();
+            IOException problem = slot.problem(bytes, job.blockSize(), job.verify());
+            if (problem != null) {
+                failed(problem, slot);
+                return;
             }
-            if (measuring) {
-                operations++;
+            if (window.counts(now)) {
+                slot.record(now);
             }
-            if (now < measureUntilNs) {
-                issue(buffer);
-            } else if (--outstanding == 0) {
-                double seconds = (now - measureFromNs) / 1e9;
-                long allocated = loopThreadAllocatedBytes() - allocatedAtStart;
-                result.complete(new Result(name, job, operations, seconds, processCpuNs() - cpuAtStartNs,
-                        (double) allocated / Math.max(1, operations)));
+            if (window.keepGoing(slot.index, slot.measured, now)) {
+                issue(slot, now); // the completion's instant is the next request's submit instant: one clock read per request
+            } else {
+                window.slotStopped();
             }
         }
 
         @Override
-        public void failed(Throwable error, MemorySegment buffer) {
-            result.completeExceptionally(error);
+        public void failed(Throwable error, Slot slot) {
+            window.fail(error);
+            window.slotStopped();
         }
-    }
-
-    /** Bytes the loop thread (the caller) allocated so far. */
-    private static long loopThreadAllocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    static long processCpuNs() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
