@@ -30,11 +30,13 @@ import java.util.concurrent.Callable;
  * binding and, with {@code --vs-fio}, fio itself, on the same job in the same run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure file I/O in fio's terms: fdloop's backends and (--vs-fio) fio itself, each keeping "
-                + "--qd requests outstanding on the same file.",
+        description = {"Measure file I/O in fio's terms: fdloop's backends beside the JDK's FileChannel and "
+                + "AsynchronousFileChannel and (--vs-fio) fio itself, each keeping --qd requests outstanding on the "
+                + "same file.",
                 "",
-                "Engines: fdloop-aio, fdloop-uring, fdloop-threads (one loop thread, callback form); fio-libaio and "
-                        + "fio-uring with --vs-fio.",
+                "Engines: fdloop-aio, fdloop-uring, fdloop-threads (one loop thread, callback form), jdk-filechannel "
+                        + "(positional reads/writes on qd platform threads), jdk-filechannel-vt (on qd virtual threads), "
+                        + "jdk-async (AsynchronousFileChannel, qd outstanding); fio-libaio and fio-uring with --vs-fio.",
                 "",
                 "Columns: latency is from handing a request over to its completion (fio: lat = slat + clat; "
                         + "--json also gives fio's clat); CPU and context switches are the whole "

@@ -87,7 +87,7 @@ class CommandsTest {
     void shouldParseBenchOptionsInFiosVocabulary() {
         BenchCommand bench = new BenchCommand();
         new CommandLine(bench).parseArgs("--rw", "randrw", "--bs", "64k", "--qd", "1,4,16,64", "--direct=0",
-                "--size", "1g", "--runtime", "10s", "--ops", "1000", "--engines", "fdloop-aio,fdloop-uring", "--verify",
+                "--size", "1g", "--runtime", "10s", "--ops", "1000", "--engines", "fdloop-aio,jdk-async", "--verify",
                 "--json");
         assertEquals(Rw.RANDRW, bench.rw);
         assertEquals(64 * 1024, bench.blockSize);
@@ -96,7 +96,7 @@ class CommandsTest {
         assertEquals(1L << 30, bench.size);
         assertEquals(10_000_000_000L, bench.runtimeNs);
         assertEquals(1000, bench.ops);
-        assertEquals(List.of("fdloop-aio", "fdloop-uring"), bench.engines);
+        assertEquals(List.of("fdloop-aio", "jdk-async"), bench.engines);
         assertTrue(bench.verify && bench.json);
 
         BenchCommand defaults = new BenchCommand();
@@ -116,17 +116,17 @@ class CommandsTest {
     void shouldRefuseUnknownEnginesBadValuesAndVerifyOnDevZero() {
         Run engine = run("bench", "--engines", "fdloop-aio,nope");
         assertEquals(2, engine.exitCode);
-        assertTrue(engine.err.contains("unknown engine nope") && engine.err.contains("fdloop-threads"), engine.err);
+        assertTrue(engine.err.contains("unknown engine nope") && engine.err.contains("jdk-filechannel-vt"), engine.err);
 
         Run rw = run("bench", "--rw", "trim");
         assertEquals(2, rw.exitCode);
         assertTrue(rw.err.contains("randrw"), rw.err);
 
-        Run verify = run("bench", "--file", "/dev/zero", "--verify", "--engines", "fdloop-threads");
+        Run verify = run("bench", "--file", "/dev/zero", "--verify", "--engines", "jdk-filechannel");
         assertEquals(2, verify.exitCode);
         assertTrue(verify.err.contains("--verify needs a file or block device"), verify.err);
 
-        Run depth = run("bench", "--file", "/dev/zero", "--size", "64k", "--qd", "32", "--engines", "fdloop-threads");
+        Run depth = run("bench", "--file", "/dev/zero", "--size", "64k", "--qd", "32", "--engines", "jdk-filechannel");
         assertEquals(2, depth.exitCode);
         assertTrue(depth.err.contains("queue depth 32"), depth.err);
     }
@@ -134,10 +134,10 @@ class CommandsTest {
     @Test
     void shouldPrintEveryJsonFieldForEachEngineAndQueueDepth() {
         Run run = run("bench", "--file", "/dev/zero", "--rw", "read", "--qd", "1,2", "--ops", "500", "--warmup", "0s",
-                "--engines", "fdloop-threads", "--json");
+                "--engines", "fdloop-threads,jdk-filechannel-vt", "--json");
         assertEquals(0, run.exitCode, run.err);
         List<?> rows = (List<?>) JsonParser.parse(run.out);
-        assertEquals(2, rows.size(), run.out);
+        assertEquals(4, rows.size(), run.out);
         for (Object row : rows) {
             Map<?, ?> object = (Map<?, ?>) row;
             for (String field : List.of("engine", "rw", "bs", "qd", "iops", "mib_s", "p50_us", "p99_us", "p999_us",
@@ -147,7 +147,7 @@ class CommandsTest {
             assertEquals(500.0, object.get("ops"));
             assertEquals("read", object.get("rw"));
         }
-        assertEquals(List.of(1.0, 2.0), rows.stream().map(r -> ((Map<?, ?>) r).get("qd")).toList());
+        assertEquals(List.of(1.0, 1.0, 2.0, 2.0), rows.stream().map(r -> ((Map<?, ?>) r).get("qd")).toList());
     }
 
     @Test

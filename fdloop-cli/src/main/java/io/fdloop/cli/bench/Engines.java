@@ -12,7 +12,8 @@ import java.util.List;
  */
 public final class Engines {
     /** Every in-process engine; fio's come with {@code --vs-fio}. */
-    public static final List<String> NAMES = List.of("fdloop-aio", "fdloop-uring", "fdloop-threads");
+    public static final List<String> NAMES = List.of("fdloop-aio", "fdloop-uring", "fdloop-threads",
+            "jdk-filechannel", "jdk-filechannel-vt", "jdk-async");
 
     private Engines() {
     }
@@ -23,6 +24,9 @@ public final class Engines {
             case "fdloop-aio" -> new FdloopEngine(name, FileBackendChoice.AIO);
             case "fdloop-uring" -> new FdloopEngine(name, FileBackendChoice.URING);
             case "fdloop-threads" -> new FdloopEngine(name, FileBackendChoice.THREADS);
+            case "jdk-filechannel" -> new FileChannelEngine(name, false);
+            case "jdk-filechannel-vt" -> new FileChannelEngine(name, true);
+            case "jdk-async" -> new AsyncChannelEngine();
             case "fio-libaio" -> new FioEngine("libaio");
             case "fio-uring" -> new FioEngine("io_uring");
             default -> throw new IllegalArgumentException("unknown engine " + name + "; known: "

@@ -70,7 +70,7 @@ class BenchEnginesTest {
             assertEquals(3000, result.operations(), engine.name());
         }
         Job check = new Job(file, Rw.READ, BLOCK, 1, false, (long) BLOCK * BLOCKS, 0, 0, BLOCKS, true);
-        assertEquals(BLOCKS, Engines.create("fdloop-threads").run(check, Progress.none()).operations());
+        assertEquals(BLOCKS, Engines.create("jdk-filechannel").run(check, Progress.none()).operations());
     }
 
     private static List<Engine> available() {
