@@ -31,12 +31,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure file I/O in fio's terms: fdloop's backends beside the JDK's FileChannel and "
-                + "AsynchronousFileChannel and (--vs-fio) fio itself, each keeping --qd requests outstanding on the "
-                + "same file.",
+                + "AsynchronousFileChannel, Artemis's JNI libaio binding and (--vs-fio) fio itself, each keeping "
+                + "--qd requests outstanding on the same file.",
                 "",
                 "Engines: fdloop-aio, fdloop-uring, fdloop-threads (one loop thread, callback form), jdk-filechannel "
                         + "(positional reads/writes on qd platform threads), jdk-filechannel-vt (on qd virtual threads), "
-                        + "jdk-async (AsynchronousFileChannel, qd outstanding); fio-libaio and fio-uring with --vs-fio.",
+                        + "jdk-async (AsynchronousFileChannel, qd outstanding), artemis (activemq-artemis-native "
+                        + "LibaioContext; needs libaio1); fio-libaio and fio-uring with --vs-fio.",
                 "",
                 "Columns: latency is from handing a request over to its completion (fio: lat = slat + clat; "
                         + "--json also gives fio's clat); CPU and context switches are the whole "

@@ -13,7 +13,7 @@ import java.util.List;
 public final class Engines {
     /** Every in-process engine; fio's come with {@code --vs-fio}. */
     public static final List<String> NAMES = List.of("fdloop-aio", "fdloop-uring", "fdloop-threads",
-            "jdk-filechannel", "jdk-filechannel-vt", "jdk-async");
+            "jdk-filechannel", "jdk-filechannel-vt", "jdk-async", "artemis");
 
     private Engines() {
     }
@@ -27,6 +27,7 @@ public final class Engines {
             case "jdk-filechannel" -> new FileChannelEngine(name, false);
             case "jdk-filechannel-vt" -> new FileChannelEngine(name, true);
             case "jdk-async" -> new AsyncChannelEngine();
+            case "artemis" -> new ArtemisEngine();
             case "fio-libaio" -> new FioEngine("libaio");
             case "fio-uring" -> new FioEngine("io_uring");
             default -> throw new IllegalArgumentException("unknown engine " + name + "; known: "

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every in-process engine against the real kernel, on tiny jobs counted in requests (no timing
- * is asserted). An engine this host lacks (io_uring disabled, say) is left out.
+ * is asserted). An engine this host lacks (io_uring disabled, no libaio for Artemis) is left out.
  */
 class BenchEnginesTest {
     private static final int BLOCK = 4096, BLOCKS = 64;

@@ -139,6 +139,13 @@ class BenchPartsTest {
         assertEquals(0.46, (Double) second.get("clat_p50_us"), 1e-9);
     }
 
+    @Test
+    void shouldSayHowToInstallLibaioWhenArtemisCannotLoad() {
+        String why = ArtemisNative.explain(new UnsatisfiedLinkError(
+                "/tmp/x/libartemis-native-64.so: libaio.so.1: cannot open shared object file: No such file or directory"));
+        assertTrue(why.contains("apt-get install libaio1"), why);
+    }
+
     static Job job(Rw rw, int blockSize, int queueDepth, long size, long ops, boolean verify) {
         return new Job(ZERO, rw, blockSize, queueDepth, false, size, 1_000_000, 0, ops, verify);
     }
