@@ -6,6 +6,7 @@ import io.fdloop.cli.bench.FioEngine;
 import io.fdloop.cli.bench.Job;
 import io.fdloop.cli.bench.JsonReport;
 import io.fdloop.cli.bench.Layout;
+import io.fdloop.cli.bench.Plot;
 import io.fdloop.cli.bench.Progress;
 import io.fdloop.cli.bench.Result;
 import io.fdloop.cli.bench.Rw;
@@ -98,6 +99,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON array, one object per engine and queue depth, instead of the table.")
     boolean json;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw IOPS and p99 latency per engine (against queue depth in a sweep) into a PNG.")
+    Path plot;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -178,6 +182,17 @@ final class BenchCommand implements Callable<Integer> {
                     Units.bytes(job.blockSize()), job.direct() ? " O_DIRECT" : "", job.file(),
                     job.timeBased() ? seconds(job.runtimeNs()) : job.ops() + " requests", seconds(job.warmupNs()));
             System.out.print(Table.format(results));
+        }
+        if (plot != null) {
+            try {
+                Plot.write(results, plot);
+                if (!json) {
+                    System.out.println("plot: " + plot.toAbsolutePath());
+                }
+            } catch (IOException e) {
+                err.println("bench: no plot: " + describe(e));
+                failed = true;
+            }
         }
         return failed ? 1 : 0;
     }

@@ -88,7 +88,7 @@ class CommandsTest {
         BenchCommand bench = new BenchCommand();
         new CommandLine(bench).parseArgs("--rw", "randrw", "--bs", "64k", "--qd", "1,4,16,64", "--direct=0",
                 "--size", "1g", "--runtime", "10s", "--ops", "1000", "--engines", "fdloop-aio,jdk-async", "--verify",
-                "--json");
+                "--json", "--plot", "out.png");
         assertEquals(Rw.RANDRW, bench.rw);
         assertEquals(64 * 1024, bench.blockSize);
         assertEquals(List.of(1, 4, 16, 64), bench.queueDepths);
@@ -98,6 +98,7 @@ class CommandsTest {
         assertEquals(1000, bench.ops);
         assertEquals(List.of("fdloop-aio", "jdk-async"), bench.engines);
         assertTrue(bench.verify && bench.json);
+        assertEquals(Path.of("out.png"), bench.plot);
 
         BenchCommand defaults = new BenchCommand();
         new CommandLine(defaults).parseArgs();

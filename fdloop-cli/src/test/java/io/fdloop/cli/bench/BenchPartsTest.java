@@ -1,9 +1,11 @@
 package io.fdloop.cli.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The pieces of bench that need no engine: units, workload, verify pattern, fio's JSON, the outputs. */
 class BenchPartsTest {
     private static final Path ZERO = Path.of("/dev/zero");
+
+    @TempDir
+    Path dir;
 
     @Test
     void shouldParseSizesAndDurationsAsFioWritesThem() {
@@ -137,6 +142,22 @@ class BenchPartsTest {
         Map<?, ?> second = (Map<?, ?>) ((List<?>) json).get(1);
         assertNull(second.get("alloc_b_per_op"), "fio's allocation is not known");
         assertEquals(0.46, (Double) second.get("clat_p50_us"), 1e-9);
+    }
+
+    @Test
+    void shouldDrawAPngForOneQueueDepthAndForASweep() throws Exception {
+        Result.Latency latency = new Result.Latency(10, 20, 30, 40);
+        Result a1 = new Result("fdloop-aio", job(Rw.READ, 4096, 1, 1 << 20, 0, false), 1000, 1, 1000, 0, 1, 0, latency, null);
+        Result b1 = new Result("jdk-async", a1.job(), 500, 1, 2000, 10, 3, 80, latency, null);
+        Result a4 = new Result("fdloop-aio", a1.job().withQueueDepth(4), 3000, 1, 1000, 0, 1, 0, latency, null);
+        Path bars = dir.resolve("bars.png");
+        Path sweep = dir.resolve("sweep.png");
+        Plot.write(List.of(a1, b1), bars);
+        Plot.write(List.of(a1, b1, a4), sweep);
+        for (Path png : List.of(bars, sweep)) {
+            byte[] head = Files.readAllBytes(png);
+            assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', png + " is a PNG");
+        }
     }
 
     @Test
