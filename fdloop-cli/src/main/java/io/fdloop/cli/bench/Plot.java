@@ -5,6 +5,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
@@ -82,9 +83,7 @@ public final class Plot {
         CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("engine"));
         plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         plot.add(barPlot(results, engines, new NumberAxis("IOPS"), Result::iops, "#,##0"), 1);
-        LogAxis latency = new LogAxis("p99 latency (us, log scale)");
-        latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-        plot.add(barPlot(results, engines, latency, r -> r.latency().p99Us(), "#,##0.0"), 1);
+        plot.add(barPlot(results, engines, latencyAxis(), r -> r.latency().p99Us(), "#,##0.0"), 1);
         plot.setGap(16);
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
     }
@@ -104,7 +103,7 @@ public final class Plot {
                 return color(engines, (String) data.getColumnKey(column));
             }
         };
-        if (axis instanceof LogAxis) {
+        if (axis instanceof LogarithmicAxis) {
             // bars on a log scale grow from a floor below the smallest value, not from 0
             double smallest = Double.MAX_VALUE;
             for (Result r : results) {
@@ -140,9 +139,7 @@ public final class Plot {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(depth);
         XYPlot iops = linePlot(results, engines, new NumberAxis("IOPS"), Result::iops);
         plot.add(iops, 1);
-        LogAxis latency = new LogAxis("p99 latency (us, log scale)");
-        latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-        plot.add(linePlot(results, engines, latency, r -> r.latency().p99Us()), 1);
+        plot.add(linePlot(results, engines, latencyAxis(), r -> r.latency().p99Us()), 1);
         plot.setGap(16);
         plot.setFixedLegendItems(iops.getLegendItems()); // one legend entry per engine, not one per subplot
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
@@ -175,6 +172,14 @@ public final class Plot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         return plot;
+    }
+
+    /** Log scale, ticks at round values (1, 2, 5, 10, ...) rather than at powers of a base. */
+    private static LogarithmicAxis latencyAxis() {
+        LogarithmicAxis axis = new LogarithmicAxis("p99 latency (us, log scale)");
+        axis.setStrictValuesFlag(false);
+        axis.setAutoRangeNextLogFlag(false);
+        return axis;
     }
 
     private static void style(ValueAxis axis) {
