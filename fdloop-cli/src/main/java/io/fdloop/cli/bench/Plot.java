@@ -71,8 +71,10 @@ public final class Plot {
         chart.setTitle(new TextTitle(String.format(Locale.ROOT, "fdloop bench: %s %s%s%s", job.rw(),
                 Units.bytes(job.blockSize()), job.direct() ? ", O_DIRECT" : "",
                 depths.size() > 1 ? "" : ", queue depth " + job.queueDepth()), new Font(Font.SANS_SERIF, Font.BOLD, 18)));
+        // A device keeps its well-known path; a file shows its name only, not where it lives on this machine.
+        Path shown = job.file().startsWith("/dev") ? job.file() : job.file().getFileName();
         chart.addSubtitle(new TextTitle(String.format(Locale.ROOT, "%s, %s s per engine, %d cores, Linux %s",
-                job.file(), job.timeBased() ? String.format(Locale.ROOT, "%.1f", job.runtimeNs() / 1e9) : job.ops() + " ops /",
+                shown, job.timeBased() ? String.format(Locale.ROOT, "%.1f", job.runtimeNs() / 1e9) : job.ops() + " ops /",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.version")),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
