@@ -132,19 +132,7 @@ public final class ArtemisEngine extends JvmEngine {
                 return false;
             }
             // Artemis's poll does not hand over the bytes transferred: a full block is assumed.
-            IOException problem = slot.problem(job.blockSize(), job.blockSize(), job.verify());
-            if (problem != null) {
-                stop(problem);
-                return false;
-            }
-            if (window.counts(nowNs)) {
-                slot.record(nowNs);
-            }
-            if (!window.keepGoing(slot.index, slot.measured, nowNs)) {
-                window.slotStopped();
-                return false;
-            }
-            return true;
+            return window.settle(slot, job.blockSize(), job, nowNs);
         }
 
         /** Submits the slot's next request; false (and the slot stopped) when that fails. */

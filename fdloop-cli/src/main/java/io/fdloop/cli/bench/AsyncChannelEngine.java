@@ -56,18 +56,8 @@ public final class AsyncChannelEngine extends JvmEngine {
         @Override
         public void completed(Integer bytes, Slot slot) {
             long now = System.nanoTime();
-            IOException problem = slot.problem(bytes, job.blockSize(), job.verify());
-            if (problem != null) {
-                failed(problem, slot);
-                return;
-            }
-            if (window.counts(now)) {
-                slot.record(now);
-            }
-            if (window.keepGoing(slot.index, slot.measured, now)) {
+            if (window.settle(slot, bytes, job, now)) {
                 issue(slot, now);
-            } else {
-                window.slotStopped();
             }
         }
 

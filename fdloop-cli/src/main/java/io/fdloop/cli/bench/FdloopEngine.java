@@ -112,18 +112,8 @@ public final class FdloopEngine extends JvmEngine {
         @Override
         public void completed(int bytes, Slot slot) {
             long now = System.nanoTime();
-            IOException problem = slot.problem(bytes, job.blockSize(), job.verify());
-            if (problem != null) {
-                failed(problem, slot);
-                return;
-            }
-            if (window.counts(now)) {
-                slot.record(now);
-            }
-            if (window.keepGoing(slot.index, slot.measured, now)) {
+            if (window.settle(slot, bytes, job, now)) {
                 issue(slot, now); // the completion's instant is the next request's submit instant: one clock read per request
-            } else {
-                window.slotStopped();
             }
         }
 

@@ -1,5 +1,6 @@
 package io.fdloop.cli.bench;
 
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,28 @@ public final class Window {
     /** Whether {@code slot}, having {@code measured} counted requests, issues another at {@code nowNs}. */
     public boolean keepGoing(int slot, long measured, long nowNs) {
         return nowNs < untilNs && (ops == 0 || measured < quota(slot)) && failure == null;
+    }
+
+    /**
+     * Settles one completion of {@code slot} at {@code nowNs}: checks it, counts it when it falls in
+     * the window, and says whether the slot issues another request. When it does not, the slot is
+     * stopped, and a failed check becomes the run's failure.
+     */
+    boolean settle(Slot slot, long bytes, Job job, long nowNs) {
+        IOException problem = slot.problem(bytes, job.blockSize(), job.verify());
+        if (problem != null) {
+            fail(problem);
+            slotStopped();
+            return false;
+        }
+        if (counts(nowNs)) {
+            slot.record(nowNs);
+        }
+        if (keepGoing(slot.index, slot.measured, nowNs)) {
+            return true;
+        }
+        slotStopped();
+        return false;
     }
 
     /** {@code slot}'s share of {@code --ops}. */
