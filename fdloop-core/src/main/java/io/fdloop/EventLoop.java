@@ -247,6 +247,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         private boolean forceIoGetevents = "syscall".equals(System.getProperty("fdloop.aio.reap"));
         private int fileThreads = 4;
         private boolean daemon;
+        private Duration closeTimeout = Duration.ofSeconds(10);
         private LoopObserver observer;
         private FileBackendChoice fileBackend;
         private Syscalls syscalls = Syscalls.linux();
@@ -299,6 +300,23 @@ public final class EventLoop implements Executor, AutoCloseable {
          */
         public Builder fileBackend(FileBackendChoice choice) {
             this.fileBackend = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * How long {@link EventLoop#close()} and the close of a file wait for requests in flight.
+         * Closing first cancels what the kernel can cancel (io_uring: {@code IORING_OP_ASYNC_CANCEL};
+         * the thread backend: requests not yet started); a request still unfinished after this
+         * long is abandoned: its future fails with {@link java.nio.channels.AsynchronousCloseException}
+         * and the memory it references is kept alive for good, since the kernel may still write to
+         * it. Regular files and block devices complete their requests in far less unless the device
+         * is failing. Default 10 seconds.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
+            }
+            this.closeTimeout = timeout;
             return this;
         }
 
@@ -372,7 +390,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         private Reactor newReactor(String loopName) throws IOException {
             FileBackendChoice choice = fileBackend != null ? fileBackend : FileBackendChoice.fromSystemProperty();
             return new Reactor(loopName, syscalls, new LoopSettings(queueDepth, forceIoGetevents, fileThreads,
-                    choice.name().toLowerCase(java.util.Locale.ROOT)), observer);
+                    choice.name().toLowerCase(java.util.Locale.ROOT)), observer, saturatedNanos(closeTimeout));
+        }
+
+        private static long saturatedNanos(Duration duration) {
+            try {
+                return duration.toNanos();
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
         }
 
         private String threadName() {

@@ -84,12 +84,11 @@ final class LoopSignals implements AutoCloseable {
         return lastSignalCount;
     }
 
-    /** Drops every handler and gives the signals back to the JVM where no other loop handles them. */
-    void cancelAll(Reactor reactor) {
+    /** Drops every handler (the loop has given the signals back to the JVM already). */
+    void cancelAll() {
         for (List<SignalRegistration> list : handlers.values()) {
             for (SignalRegistration handler : list) {
                 handler.markCancelled();
-                SignalBridge.unsubscribe(handler.signal(), reactor);
             }
         }
         handlers.clear();

@@ -7,13 +7,17 @@ import io.fdloop.internal.linux.Syscalls;
 import io.fdloop.internal.loop.CompletionSource;
 import io.fdloop.internal.loop.LoopHost;
 import io.fdloop.internal.loop.LoopSettings;
+import io.fdloop.internal.loop.ShutdownParticipant;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,12 +64,18 @@ final class Reactor implements LoopHost {
     private final Registrations registrations = new Registrations();
     private volatile CompletionSource[] sources = new CompletionSource[0];
     private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
-    private final List<Runnable> shutdownTasks = new ArrayList<>();
+    private final List<ShutdownParticipant> participants = new ArrayList<>(); // guarded by this
+    private final long closeTimeoutNs;
+    private final Set<SignalRegistration> signalSubscriptions = new HashSet<>(); // guarded by this
+    private final ArrayDeque<Runnable> lateTasks = new ArrayDeque<>(); // loop thread, once terminated
+    private boolean runningLateTasks;
     private volatile int state = RUNNING;
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    Reactor(String name, Syscalls syscalls, LoopSettings settings, LoopObserver observer) throws IOException {
+    Reactor(String name, Syscalls syscalls, LoopSettings settings, LoopObserver observer, long closeTimeoutNs)
+            throws IOException {
         this.name = name;
+        this.closeTimeoutNs = closeTimeoutNs;
         this.syscalls = syscalls;
         this.settings = settings;
         this.observer = observer;
@@ -224,10 +234,35 @@ final class Reactor implements LoopHost {
 
     @Override
     public void execute(Runnable task) {
-        if (state != RUNNING) {
+        if (!tasks.offer(task, inLoop())) {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
-        tasks.offer(task, inLoop());
+    }
+
+    /**
+     * Runs {@code task} on the loop thread at the start of the next iteration, also while the loop
+     * closes; once it has terminated, at once on the calling thread (through a trampoline, so a task
+     * that defers another does not recurse). Loop thread only.
+     */
+    @Override
+    public void runLater(Runnable task) {
+        if (state != TERMINATED) {
+            tasks.defer(task);
+            return;
+        }
+        lateTasks.add(task);
+        if (runningLateTasks) {
+            return;
+        }
+        runningLateTasks = true;
+        try {
+            Runnable next;
+            while ((next = lateTasks.poll()) != null) {
+                Callbacks.run(next, "deferred completion", name);
+            }
+        } finally {
+            runningLateTasks = false;
+        }
     }
 
     // ---- timers -------------------------------------------------------------------------
@@ -298,22 +333,52 @@ final class Reactor implements LoopHost {
 
     // ---- signals ------------------------------------------------------------------------
 
+    /**
+     * The subscription to the JVM's signal is taken under the same lock as the close's state change,
+     * so a loop that closes either never subscribed or is unsubscribed by its own shutdown.
+     */
     SignalRegistration onSignal(Signal signal, Runnable handler) {
-        if (state != RUNNING) {
-            throw new RejectedExecutionException("event loop " + name + " is closed");
-        }
         SignalRegistration registration = new SignalRegistration(this, signal, handler);
+        synchronized (this) {
+            if (state != RUNNING) {
+                throw new RejectedExecutionException("event loop " + name + " is closed");
+            }
+            SignalBridge.subscribe(signal, this);
+            signalSubscriptions.add(registration);
+        }
         if (inLoop()) {
             signals.add(registration);
         } else {
-            execute(() -> signals.add(registration));
+            try {
+                execute(() -> signals.add(registration));
+            } catch (RejectedExecutionException closing) {
+                // the loop began to close since: its shutdown drops the subscription
+            }
         }
-        SignalBridge.subscribe(signal, this);
         return registration;
     }
 
+    private void unsubscribe(SignalRegistration registration) {
+        synchronized (this) {
+            if (signalSubscriptions.remove(registration)) {
+                SignalBridge.unsubscribe(registration.signal(), this);
+            }
+        }
+    }
+
+    /** Gives every signal back to the JVM where no other loop handles it. */
+    private void unsubscribeAll() {
+        synchronized (this) {
+            for (SignalRegistration registration : signalSubscriptions) {
+                registration.markCancelled();
+                SignalBridge.unsubscribe(registration.signal(), this);
+            }
+            signalSubscriptions.clear();
+        }
+    }
+
     void cancelSignal(SignalRegistration registration) {
-        SignalBridge.unsubscribe(registration.signal(), this);
+        unsubscribe(registration);
         if (inLoop()) {
             signals.remove(registration);
         } else {
@@ -377,8 +442,21 @@ final class Reactor implements LoopHost {
     }
 
     @Override
-    public synchronized void onShutdown(Runnable task) {
-        shutdownTasks.add(task);
+    public synchronized void addShutdownParticipant(ShutdownParticipant participant) {
+        if (state != RUNNING) {
+            throw new RejectedExecutionException("event loop " + name + " is closed");
+        }
+        participants.add(participant);
+    }
+
+    @Override
+    public Timer schedule(Runnable task, long delayNs) {
+        return schedule(task, delayNs, 0);
+    }
+
+    @Override
+    public long closeTimeoutNs() {
+        return closeTimeoutNs;
     }
 
     // ---- closing ------------------------------------------------------------------------
@@ -394,6 +472,7 @@ final class Reactor implements LoopHost {
                 return;
             }
             state = SHUTTING_DOWN;
+            tasks.closeAdmissions();
         }
         if (!inLoop()) {
             tasks.wake();
@@ -401,22 +480,35 @@ final class Reactor implements LoopHost {
     }
 
     /**
-     * Finishes the close on the loop thread: cancels timers and signal handlers, waits for every
-     * source to go idle (so no memory the kernel may still write is released early), runs the
-     * shutdown tasks, then closes the sources and the loop's own fds.
+     * Finishes the close on the loop thread: cancels timers and signal handlers, closes what the
+     * participants own (their requests in flight may still complete), iterates until every source is
+     * idle — cancelling what is left at half the close timeout and abandoning it (its memory kept) at
+     * the whole — and only then closes the sources and the loop's own fds: fd numbers and memory are
+     * reused at once.
      */
     void shutdown() {
         if (state == TERMINATED) {
             return;
         }
         timers.cancelAll();
-        signals.cancelAll(this);
-        drainSources();
-        List<Runnable> finalTasks;
+        unsubscribeAll();
+        signals.cancelAll();
+        List<ShutdownParticipant> taking;
         synchronized (this) {
-            finalTasks = List.copyOf(shutdownTasks);
+            taking = List.copyOf(participants);
         }
-        finalTasks.forEach(task -> Callbacks.run(task, "shutdown task", name));
+        taking.forEach(p -> Callbacks.run(p::beginShutdown, "shutdown step", name));
+        long startNs = System.nanoTime();
+        if (!drainSources(startNs + closeTimeoutNs / 2)) {
+            taking.forEach(p -> Callbacks.run(p::cancelInFlight, "shutdown step", name));
+        }
+        if (!drainSources(startNs + closeTimeoutNs)) {
+            LOG.log(System.Logger.Level.WARNING, "event loop " + name + ": requests still in flight "
+                    + closeTimeoutNs / 1_000_000 + " ms into its close are abandoned (failed with "
+                    + "AsynchronousCloseException; their memory is kept)");
+            taking.forEach(p -> Callbacks.run(p::abandonInFlight, "shutdown step", name));
+        }
+        taking.forEach(p -> Callbacks.run(p::finishShutdown, "shutdown step", name));
         for (CompletionSource source : sources) {
             source.close();
         }
@@ -424,7 +516,7 @@ final class Reactor implements LoopHost {
             registration.markCancelled();
         }
         state = TERMINATED;
-        tasks.runBatch(); // whatever slipped in before the state changed: each sees a closed loop
+        tasks.drainAfterClose(); // every task accepted before the close runs, and sees a closed loop
         timers.close();
         epoll.close();
         signals.close();
@@ -433,20 +525,25 @@ final class Reactor implements LoopHost {
         terminated.complete(null);
     }
 
-    private void drainSources() {
+    /** Iterates until every source is idle; false when {@code deadlineNs} passed first. */
+    private boolean drainSources(long deadlineNs) {
         while (true) {
             boolean busy = false;
             for (CompletionSource source : sources) {
                 busy |= source.busy();
             }
             if (!busy && tasks.isEmpty()) {
-                return;
+                return true;
+            }
+            long leftMs = (deadlineNs - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0) {
+                return false;
             }
             try {
-                iterate(100, false);
+                iterate((int) Math.min(100, leftMs), false);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "event loop " + name + " failed while closing", e);
-                return;
+                return false;
             }
         }
     }

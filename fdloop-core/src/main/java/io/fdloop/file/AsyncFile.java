@@ -15,9 +15,11 @@ import io.fdloop.internal.loop.LoopHost;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -72,6 +74,7 @@ public final class AsyncFile implements AutoCloseable {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile int state = OPEN;
     private int inFlight; // loop thread
+    private io.fdloop.Timer closeTimer; // loop thread: set while closing with operations in flight
 
     private AsyncFile(EventLoop loop, LoopHost host, FileEngine engine, FileBackend backend, Path path, int fd,
                       boolean readable, boolean writable, DirectAlignment alignment) {
@@ -103,7 +106,13 @@ public final class AsyncFile implements AutoCloseable {
      *                     reason), or when DIRECT is asked of a file system without direct I/O
      */
     public static AsyncFile open(EventLoop loop, Path path, Set<FileOption> options) throws IOException {
+        return open(loop, path, options, FileOpen.DEFAULT_MODE);
+    }
+
+    /** {@link #open(EventLoop, Path, Set)} creating the file with {@code mode} (before the umask). */
+    static AsyncFile open(EventLoop loop, Path path, Set<FileOption> options, int mode) throws IOException {
         Objects.requireNonNull(path, "path");
+        Path platformPath = DefaultPaths.toPlatform(path);
         LoopHost host = LoopAccess.host(loop);
         if (host.isShuttingDown()) {
             throw loopClosed();
@@ -120,14 +129,23 @@ public final class AsyncFile implements AutoCloseable {
         if (options.contains(FileOption.TRUNCATE) && writable) {
             flags |= Arch.O_TRUNC;
         }
-        if (options.contains(FileOption.DSYNC)) {
+        if (options.contains(FileOption.SYNC)) {
+            flags |= Arch.O_SYNC;
+        } else if (options.contains(FileOption.DSYNC)) {
             flags |= Arch.O_DSYNC;
         }
         if (direct) {
             flags |= Arch.current().oDirect();
         }
-        int fd = FileOpen.open(host.syscalls(), path, flags);
+        // O_NONBLOCK, so that opening a FIFO cannot wait for its other end; cleared once the file is known
+        // to be one fdloop serves (io_uring would otherwise fail reads that must wait with EAGAIN).
+        int fd = FileOpen.open(host.syscalls(), platformPath, flags | Arch.O_NONBLOCK, mode);
         try {
+            FileSystemException refused = FileTypes.refusal(platformPath, FileOpen.type(host.syscalls(), fd));
+            if (refused != null) {
+                throw refused;
+            }
+            FileOpen.clearNonBlocking(host.syscalls(), fd, platformPath);
             DirectAlignment alignment = null;
             if (direct) {
                 FileOpen.DirectAlignment found = FileOpen.directAlignment(host.syscalls(), fd);
@@ -136,7 +154,9 @@ public final class AsyncFile implements AutoCloseable {
             FileEngine engine = FileEngine.of(host);
             FileBackend backend = engine.backendFor(direct);
             AsyncFile file = new AsyncFile(loop, host, engine, backend, path, fd, readable, writable, alignment);
-            engine.opened(file);
+            if (!engine.register(file)) {
+                throw new RejectedExecutionException("the loop closed while " + path + " was being opened");
+            }
             return file;
         } catch (IOException | RuntimeException e) {
             host.syscalls().close(fd);
@@ -405,41 +425,64 @@ public final class AsyncFile implements AutoCloseable {
             try {
                 host.execute(() -> start(kind, buffer, position, attachment, handler));
             } catch (RejectedExecutionException e) {
-                handler.failed(loopClosed(), attachment);
+                CallerDelivery.fail(handler, attachment, loopClosed());
             }
             return;
         }
+        Throwable refused;
+        try {
+            refused = issue(kind, buffer, position, attachment, handler);
+        } catch (IllegalStateException closedOrConfined) {
+            refused = closedOrConfined; // the buffer's arena, from KernelMemory
+        }
+        if (refused != null) {
+            Throwable error = refused;
+            // Never inside the caller's own call: a handler that retries on failure must not recurse.
+            host.runLater(() -> handler.failed(error, attachment));
+        }
+    }
+
+    /** Checks the operation and hands it to the backend; returns why it was refused, or null. Loop thread. */
+    private <A> Throwable issue(int kind, Object buffer, long position, A attachment, IoHandler<? super A> handler) {
         if (state != OPEN) {
-            handler.failed(new ClosedChannelException(), attachment);
-            return;
+            return new ClosedChannelException();
         }
         if (host.isShuttingDown()) {
-            handler.failed(loopClosed(), attachment);
-            return;
+            return loopClosed();
         }
         RuntimeException refused = check(kind, position);
         if (refused != null) {
-            handler.failed(refused, attachment);
-            return;
+            return refused;
         }
         if (buffer == null) {
             engine.issue(this, backend, kind, fd, 0, 0, 0, 0, null, attachment, handler);
-            return;
+            return null;
         }
         boolean kernelWrites = kind == OpKind.READ || kind == OpKind.READV;
         if (buffer instanceof Object[] buffers) {
             String problem = checkVector(buffers, kernelWrites);
-            if (problem == null) {
-                Buffers.Vector vector = Buffers.vector(buffers);
-                problem = checkTransfer(vector.totalLength(), position);
-                if (problem == null) {
-                    engine.issue(this, backend, kind, fd, vector.iovecs().address(), vector.totalLength(), position,
-                            buffers.length, vector, attachment, handler);
-                    return;
-                }
+            if (problem != null) {
+                return new IllegalArgumentException(problem);
             }
-            handler.failed(new IllegalArgumentException(problem), attachment);
-            return;
+            long total = 0;
+            boolean held = true;
+            for (Object element : buffers) {
+                total += Buffers.length(element);
+                held &= KernelMemory.canHold(Buffers.segment(element));
+            }
+            problem = checkTransfer(total, position);
+            if (problem != null) {
+                return new IllegalArgumentException(problem);
+            }
+            if (held) {
+                Buffers.Vector vector = Buffers.vector(buffers);
+                engine.issue(this, backend, kind, fd, vector.iovecs().address(), total, position, buffers.length, vector,
+                        attachment, handler);
+            } else {
+                issueBounced(kernelWrites ? OpKind.READ : OpKind.WRITE, buffers.clone(), total, position, attachment,
+                        handler);
+            }
+            return null;
         }
         String problem = Buffers.problem(buffer, kernelWrites);
         if (problem == null) {
@@ -449,11 +492,27 @@ public final class AsyncFile implements AutoCloseable {
             problem = checkTransfer(Buffers.length(buffer), position);
         }
         if (problem != null) {
-            handler.failed(new IllegalArgumentException(problem), attachment);
-            return;
+            return new IllegalArgumentException(problem);
         }
-        engine.issue(this, backend, kind, fd, Buffers.address(buffer), Buffers.length(buffer), position, 0, buffer,
-                attachment, handler);
+        if (KernelMemory.canHold(Buffers.segment(buffer))) {
+            engine.issue(this, backend, kind, fd, Buffers.address(buffer), Buffers.length(buffer), position, 0, buffer,
+                    attachment, handler);
+        } else {
+            issueBounced(kind, buffer, Buffers.length(buffer), position, attachment, handler);
+        }
+        return null;
+    }
+
+    /** The kernel uses a loop buffer in place of the caller's, which its arena could free meanwhile. */
+    private <A> void issueBounced(int kind, Object user, long length, long position, A attachment,
+                                  IoHandler<? super A> handler) {
+        boolean read = kind == OpKind.READ;
+        BounceBuffers.Bounce bounce = engine.bounceBuffers().take(length, alignment == null ? 1 : alignment.memory(),
+                user, read);
+        if (!read) {
+            Buffers.copyIn(user, bounce.kernel);
+        }
+        engine.issue(this, backend, kind, fd, bounce.kernel.address(), length, position, 0, bounce, attachment, handler);
     }
 
     private RuntimeException check(int kind, long position) {
@@ -521,6 +580,11 @@ public final class AsyncFile implements AutoCloseable {
 
     /** The exception for a failed completion. */
     Throwable failure(int kind, long negativeErrno) {
+        if (state != OPEN && (negativeErrno == -Errno.ECANCELED || negativeErrno == -Errno.EBADF)) {
+            AsynchronousCloseException closed = new AsynchronousCloseException();
+            closed.initCause(Errors.exception(OpKind.callName(kind), negativeErrno, path.toString()));
+            return closed;
+        }
         if (negativeErrno == -Errno.EINVAL && alignment != null) {
             return new IOException(Errors.describe(OpKind.callName(kind), Errno.EINVAL, path.toString())
                     + "; O_DIRECT needs buffer addresses aligned to " + alignment.memory()
@@ -538,6 +602,15 @@ public final class AsyncFile implements AutoCloseable {
         if (inFlight == 0 && state == CLOSING) {
             closeNow();
         }
+    }
+
+    GuardedFd guard() {
+        return guard;
+    }
+
+    /** Whether an EINVAL from this file's backend means "not asynchronously": buffered files on Linux AIO. */
+    boolean backendRoutesBufferedRefusals() {
+        return alignment == null && backend.name().equals("aio");
     }
 
     // ---- closing --------------------------------------------------------------------------
@@ -560,12 +633,30 @@ public final class AsyncFile implements AutoCloseable {
         return closeFuture;
     }
 
+    /**
+     * Stops taking operations; those in flight complete, and what is left of them at half the loop's
+     * close timeout is cancelled, and at the whole of it abandoned (failed, its memory kept).
+     */
     private void beginClose() {
-        if (state == OPEN) {
-            state = CLOSING;
-            if (inFlight == 0) {
-                closeNow();
-            }
+        if (state != OPEN) {
+            return;
+        }
+        state = CLOSING;
+        if (inFlight == 0) {
+            closeNow();
+            return;
+        }
+        long halfNs = host.closeTimeoutNs() / 2;
+        closeTimer = host.schedule(() -> {
+            cancelInFlight();
+            closeTimer = host.schedule(() -> engine.abandon(this), halfNs);
+        }, halfNs);
+    }
+
+    /** Half the close timeout passed with operations in flight: asks the kernel to cancel them. Loop thread. */
+    void cancelInFlight() {
+        if (state == CLOSING && inFlight > 0) {
+            engine.cancelInFlight(this, backend, fd);
         }
     }
 
@@ -581,13 +672,16 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    /** Closes the fd now: no operation may be in flight. */
+    /** Closes the fd now: no operation may be in flight, or what is left was abandoned. */
     void closeNow() {
         synchronized (this) {
             if (state == CLOSED) {
                 return;
             }
             state = CLOSED;
+        }
+        if (closeTimer != null) {
+            closeTimer.cancel();
         }
         guard.close();
         engine.closed(this);

@@ -24,6 +24,48 @@ final class Buffers {
     record Vector(MemorySegment iovecs, Object[] buffers, long totalLength) {
     }
 
+    /** The memory of {@code buffer} (a native segment or a direct ByteBuffer's remaining bytes). */
+    static MemorySegment segment(Object buffer) {
+        return buffer instanceof MemorySegment segment ? segment : MemorySegment.ofBuffer((ByteBuffer) buffer);
+    }
+
+    /** Copies the caller's buffers, in order, into the start of {@code kernel}. */
+    static void copyIn(Object user, MemorySegment kernel) {
+        if (!(user instanceof Object[] buffers)) {
+            MemorySegment source = segment(user);
+            MemorySegment.copy(source, 0, kernel, 0, source.byteSize());
+            return;
+        }
+        long offset = 0;
+        for (Object buffer : buffers) {
+            MemorySegment source = segment(buffer);
+            MemorySegment.copy(source, 0, kernel, offset, source.byteSize());
+            offset += source.byteSize();
+        }
+    }
+
+    /**
+     * Copies the first {@code count} bytes of {@code kernel} into the caller's buffers, in order.
+     *
+     * @throws IllegalStateException when a buffer's arena was closed meanwhile
+     */
+    static void copyOut(MemorySegment kernel, Object user, long count) {
+        if (!(user instanceof Object[] buffers)) {
+            MemorySegment.copy(kernel, 0, segment(user), 0, count);
+            return;
+        }
+        long offset = 0;
+        for (Object buffer : buffers) {
+            if (offset == count) {
+                return;
+            }
+            MemorySegment target = segment(buffer);
+            long n = Math.min(count - offset, target.byteSize());
+            MemorySegment.copy(kernel, offset, target, 0, n);
+            offset += n;
+        }
+    }
+
     /** Why the kernel cannot use {@code buffer} for this operation, or null when it can. */
     static String problem(Object buffer, boolean kernelWrites) {
         if (buffer instanceof MemorySegment segment) {
@@ -69,13 +111,18 @@ final class Buffers {
         return new Vector(iovecs, buffers.clone(), total);
     }
 
-    /** Moves ByteBuffer positions forward by {@code transferred} bytes, filling them in order. */
+    /**
+     * Moves ByteBuffer positions forward by {@code transferred} bytes, filling them in order:
+     * {@code buffer} is a segment, a ByteBuffer, a {@link Vector} or an array of segments and buffers.
+     */
     static void advance(Object buffer, long transferred) {
         if (buffer instanceof ByteBuffer bytes) {
             bytes.position(bytes.position() + (int) transferred);
         } else if (buffer instanceof Vector vector) {
+            advance(vector.buffers(), transferred);
+        } else if (buffer instanceof Object[] buffers) {
             long left = transferred;
-            for (Object b : vector.buffers()) {
+            for (Object b : buffers) {
                 if (left == 0) {
                     break;
                 }

@@ -1,10 +1,5 @@
 package io.fdloop.file;
 
-import io.fdloop.internal.linux.Errno;
-import io.fdloop.internal.linux.Errors;
-import io.fdloop.internal.linux.FileOpen;
-import io.fdloop.internal.linux.Flock;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -14,35 +9,30 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
- * <b>Thread-safe: any thread; completions, handlers and futures run on the file's loop thread.</b>
- * An {@link AsynchronousFileChannel} over an {@link AsyncFile}, made by {@link FdloopFileChannel},
- * whose Javadoc lists where it differs from the JDK's. The checks a JDK channel makes before
- * starting an operation are made here in the same order, and throw the same exceptions.
+ * <b>Thread-safe: any thread; completion handlers run on the channel's executor, or on the file's
+ * loop thread when it was opened without one.</b> An {@link AsynchronousFileChannel} over an
+ * {@link AsyncFile}, made by {@link FdloopFileChannel}, whose Javadoc lists where it differs from
+ * the JDK's. The checks a JDK channel makes before starting an operation are made here in the same
+ * order, and throw the same exceptions.
  */
 final class FdloopAsyncChannel extends AsynchronousFileChannel {
     private static final FutureHandler<Integer> IO_FUTURE = new FutureHandler<>();
     private static final FutureHandler<FileLock> LOCK_FUTURE = new FutureHandler<>();
-    private static final long LOCK_THREAD_STACK_BYTES = 256 * 1024;
 
     private final AsyncFile file;
-    private final boolean syncWrites;
-    private final Set<FdloopFileLock> locks = new HashSet<>(); // held or waited for; guarded by this
-    private final Set<LockAttempt<?>> attempts = new HashSet<>(); // guarded by this
-    private FileOpen.FileId id; // read on the first lock; guarded by this
+    private final HandlerThreads handlers;
+    private final ChannelLocks locks;
     private volatile boolean closed;
 
-    FdloopAsyncChannel(AsyncFile file, boolean syncWrites) {
+    FdloopAsyncChannel(AsyncFile file, HandlerThreads handlers) {
         this.file = file;
-        this.syncWrites = syncWrites;
+        this.handlers = handlers;
+        this.locks = new ChannelLocks(this, file, handlers);
     }
 
     @Override
@@ -78,33 +68,20 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
     }
 
     /**
-     * Releases this channel's locks, fails the lock attempts still waiting, and closes the file
-     * once the reads and writes in flight have completed (with their results). From another
-     * thread this waits for them; from the loop thread it returns at once. Idempotent.
+     * Releases this channel's locks, fails the lock attempts still waiting, and closes the file once
+     * the reads and writes in flight have completed (with their results, or cancelled with
+     * {@link AsynchronousCloseException}). From another thread this waits for them; from the loop
+     * thread it returns at once. Idempotent.
      */
     @Override
     public void close() {
-        List<FdloopFileLock> held;
-        List<LockAttempt<?>> waiting;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            held = List.copyOf(locks);
-            waiting = List.copyOf(attempts);
-            for (FdloopFileLock lock : held) {
-                LockTable.remove(id, lock);
-            }
-            locks.clear();
-            attempts.clear();
         }
-        for (FdloopFileLock lock : held) {
-            lock.invalidate(this);
-        }
-        for (LockAttempt<?> attempt : waiting) {
-            attempt.abort();
-        }
+        locks.close();
         file.close();
     }
 
@@ -178,18 +155,12 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
         new Transfer<>(false, src, attachment, handler).start(position);
     }
 
-    /**
-     * Runs a result the channel knows without the kernel through the loop, as a completion would
-     * arrive; on the calling thread once the loop is closed.
-     */
+    /** A result the channel knows without the kernel, delivered as a completion would be. */
     private <V, A> void deliver(CompletionHandler<V, ? super A> handler, A attachment, V result, Throwable error) {
-        Runnable completion = error == null
-                ? () -> handler.completed(result, attachment)
-                : () -> handler.failed(error, attachment);
-        try {
-            file.loop().execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+        if (error == null) {
+            handlers.completed(handler, attachment, result);
+        } else {
+            handlers.failed(handler, attachment, error);
         }
     }
 
@@ -201,7 +172,6 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
         private final boolean copied;
         private final A attachment;
         private final CompletionHandler<Integer, ? super A> handler;
-        private int syncedWrite = -1; // the bytes a SYNC write wrote, while its fsync runs
 
         Transfer(boolean read, ByteBuffer user, A attachment, CompletionHandler<Integer, ? super A> handler) {
             this.read = read;
@@ -233,12 +203,8 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
 
         @Override
         public void completed(int result, Void unused) {
-            if (syncedWrite >= 0) {
-                handler.completed(syncedWrite, attachment);
-                return;
-            }
             if (read && result == 0) {
-                handler.completed(-1, attachment); // at or past the end of the file, as the JDK reports it
+                handlers.completed(handler, attachment, -1); // at or past the end of the file, as the JDK reports it
                 return;
             }
             if (kernel != user) {
@@ -247,17 +213,18 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
                 }
                 user.position(user.position() + result);
             }
-            if (!read && syncWrites) {
-                syncedWrite = result;
-                file.fsync(null, this);
-                return;
-            }
-            handler.completed(result, attachment);
+            handlers.completed(handler, attachment, result);
         }
 
         @Override
         public void failed(Throwable error, Void unused) {
-            handler.failed(error, attachment);
+            if (error instanceof ClosedChannelException && !(error instanceof AsynchronousCloseException)) {
+                // begun while the channel was open, so closed asynchronously, as the JDK words it
+                AsynchronousCloseException closedMeanwhile = new AsynchronousCloseException();
+                closedMeanwhile.initCause(error);
+                error = closedMeanwhile;
+            }
+            handlers.failed(handler, attachment, error);
         }
     }
 
@@ -280,69 +247,13 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
     private <A> void startLock(long position, long size, boolean shared, A attachment,
                                CompletionHandler<FileLock, ? super A> handler) {
         checkLockMode(shared);
-        LockAttempt<A> attempt = null;
-        IOException failure = null;
-        synchronized (this) {
-            try {
-                FdloopFileLock lock = register(position, size, shared);
-                if (lock != null) {
-                    attempt = new LockAttempt<>(lock, attachment, handler);
-                    attempts.add(attempt);
-                }
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-        if (attempt == null) {
-            deliver(handler, attachment, null, failure != null ? failure : new ClosedChannelException());
-            return;
-        }
-        try {
-            // A platform thread: a virtual thread blocked in a native call would pin its carrier.
-            Thread.ofPlatform().name("fdloop-lock").daemon(true).stackSize(LOCK_THREAD_STACK_BYTES).start(attempt);
-        } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                attempts.remove(attempt);
-                unregister(attempt.lock);
-            }
-            throw e;
-        }
+        locks.lock(position, size, shared, attachment, handler);
     }
 
     @Override
     public FileLock tryLock(long position, long size, boolean shared) throws IOException {
         checkLockMode(shared);
-        FdloopFileLock lock = register(position, size, shared);
-        if (lock == null) {
-            throw new ClosedChannelException();
-        }
-        boolean granted = false;
-        try {
-            int r;
-            try {
-                r = file.ofdLock(Flock.F_OFD_SETLK, type(lock), lock.position(), kernelLength(lock));
-            } catch (ClosedChannelException e) {
-                throw closed ? new AsynchronousCloseException() : e;
-            }
-            if (r == -Errno.EAGAIN || r == -Errno.EACCES) {
-                return null;
-            }
-            if (r < 0) {
-                throw Errors.ioException("fcntl(F_OFD_SETLK)", r, file.path().toString());
-            }
-            synchronized (this) {
-                granted = !closed;
-            }
-            if (!granted) {
-                unlockQuietly(lock);
-                throw new AsynchronousCloseException();
-            }
-            return lock;
-        } finally {
-            if (!granted) {
-                unregister(lock);
-            }
-        }
+        return locks.tryLock(position, size, shared);
     }
 
     private void checkLockMode(boolean shared) {
@@ -351,105 +262,6 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
         }
         if (!shared && !file.writable()) {
             throw new NonWritableChannelException();
-        }
-    }
-
-    /**
-     * Enters a lock in this channel and the JVM-wide table; null when the channel is closed.
-     *
-     * @throws IllegalArgumentException               for a negative position or size, as FileLock's constructor
-     * @throws java.nio.channels.OverlappingFileLockException when an fdloop lock in this JVM overlaps it
-     */
-    private synchronized FdloopFileLock register(long position, long size, boolean shared) throws IOException {
-        if (closed) {
-            return null;
-        }
-        if (id == null) {
-            id = file.id();
-        }
-        long length = size != 0 ? size : Long.MAX_VALUE - Math.max(0, position); // 0: to the end, as the JDK
-        FdloopFileLock lock = new FdloopFileLock(this, position, length, shared);
-        LockTable.add(id, lock);
-        locks.add(lock);
-        return lock;
-    }
-
-    private synchronized void unregister(FdloopFileLock lock) {
-        if (locks.remove(lock)) {
-            LockTable.remove(id, lock);
-        }
-    }
-
-    /** {@link FdloopFileLock#release()}: unlocks the range in the kernel, then forgets the lock. */
-    void release(FdloopFileLock lock) throws IOException {
-        int r = file.ofdLock(Flock.F_OFD_SETLK, Flock.F_UNLCK, lock.position(), kernelLength(lock));
-        if (r < 0) {
-            throw Errors.ioException("fcntl(F_OFD_SETLK, F_UNLCK)", r, file.path().toString());
-        }
-        unregister(lock);
-    }
-
-    /** Unlocks a range while closing; a file already closed has lost its locks with its fd. */
-    void unlockQuietly(FdloopFileLock lock) {
-        try {
-            file.ofdLock(Flock.F_OFD_SETLK, Flock.F_UNLCK, lock.position(), kernelLength(lock));
-        } catch (ClosedChannelException e) {
-            // the fd is closed, and its OFD locks went with it
-        }
-    }
-
-    private static short type(FileLock lock) {
-        return lock.isShared() ? Flock.F_RDLCK : Flock.F_WRLCK;
-    }
-
-    /** {@code l_len}: Long.MAX_VALUE, the JDK's "everything", is 0 for the kernel. */
-    private static long kernelLength(FileLock lock) {
-        return lock.size() == Long.MAX_VALUE ? 0 : lock.size();
-    }
-
-    /** A blocking {@code lock}, waiting in F_OFD_SETLKW on a thread of its own. */
-    private final class LockAttempt<A> implements Runnable {
-        final FdloopFileLock lock;
-        private final A attachment;
-        private final CompletionHandler<FileLock, ? super A> handler;
-
-        LockAttempt(FdloopFileLock lock, A attachment, CompletionHandler<FileLock, ? super A> handler) {
-            this.lock = lock;
-            this.attachment = attachment;
-            this.handler = handler;
-        }
-
-        @Override
-        public void run() {
-            int r;
-            try {
-                r = file.ofdLock(Flock.F_OFD_SETLKW, type(lock), lock.position(), kernelLength(lock));
-            } catch (ClosedChannelException e) {
-                r = -Errno.EBADF;
-            }
-            synchronized (FdloopAsyncChannel.this) {
-                if (!attempts.remove(this)) {
-                    // close() has failed this attempt already; a range granted since goes back
-                    if (r == 0) {
-                        unlockQuietly(lock);
-                    }
-                    return;
-                }
-                if (r != 0) {
-                    unregister(lock);
-                }
-            }
-            if (r == 0) {
-                deliver(handler, attachment, lock, null);
-            } else if (r == -Errno.EBADF) {
-                deliver(handler, attachment, null, new AsynchronousCloseException());
-            } else {
-                deliver(handler, attachment, null, Errors.ioException("fcntl(F_OFD_SETLKW)", r, file.path().toString()));
-            }
-        }
-
-        void abort() {
-            deliver(handler, attachment, null, new AsynchronousCloseException());
         }
     }
 

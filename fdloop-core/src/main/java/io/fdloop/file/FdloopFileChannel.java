@@ -6,49 +6,60 @@ import io.fdloop.EventLoop;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousFileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 
 /**
  * <b>Thread-safe: the factories, and every method of the channels they return, may be called from
- * any thread; completion handlers run on the loop thread and must not block.</b>
+ * any thread; completion handlers run on the channel's executor, or on the loop thread.</b>
  *
  * <p>Opens {@link AsynchronousFileChannel}s whose I/O runs on an fdloop {@link EventLoop}: change
- * {@code AsynchronousFileChannel.open(path, options)} to {@code FdloopFileChannel.open(path, options)}
- * and the rest of the code stays as it is. The channels follow the {@link AsynchronousFileChannel}
+ * {@code AsynchronousFileChannel.open(...)} to {@code FdloopFileChannel.open(...)} (same arguments)
+ * and the rest of the code stays as it is — or change nothing and install
+ * {@link FdloopFileSystemProvider}. The channels follow the {@link AsynchronousFileChannel}
  * contract, with these differences:
  * <ul>
- *   <li><b>Completion handlers run on the loop thread</b>, not on a thread pool: a handler must not
- *       block (no {@code Future.get}, no waiting on other I/O). The blocking methods ({@code size},
- *       {@code truncate}, {@code force}, {@code tryLock}) work from a handler but stall the loop
- *       while they run. Futures are {@link java.util.concurrent.CompletableFuture}s completed there too.</li>
- *   <li>Direct {@link java.nio.ByteBuffer}s go straight to the kernel. Heap buffers are copied
- *       through a direct buffer allocated per operation (aligned as the file needs for
- *       {@link ExtendedOpenOption#DIRECT}); prefer direct buffers.</li>
- *   <li>{@link StandardOpenOption#SYNC}: each write is followed by fsync(2) before it completes,
- *       which is what O_SYNC, the JDK's mapping, guarantees.</li>
- *   <li>Locks are Linux open file description (OFD) locks. {@link java.nio.channels.OverlappingFileLockException}
+ *   <li><b>Threads.</b> Opened with an {@link ExecutorService}, a channel runs its completion handlers
+ *       there, as the JDK does. Opened without one, it runs them on the loop thread, which stands for
+ *       the channel's thread pool: the JDK's default pool would add a thread hop to every completion,
+ *       which is what fdloop removes, so the JDK's {@code java.nio.channels.DefaultThreadPool.*}
+ *       properties do not apply. A handler on the loop thread must not block (no {@code Future.get},
+ *       no waiting on other I/O); the blocking methods ({@code size}, {@code truncate}, {@code force},
+ *       {@code tryLock}) work from a handler but stall the loop while they run. A handler never runs
+ *       on the thread that started the operation: once the loop has closed, a daemon thread named
+ *       {@value HandlerThreads#LATE_THREAD_NAME} runs it. Futures are
+ *       {@link java.util.concurrent.CompletableFuture}s completed on the same threads as handlers.</li>
+ *   <li><b>Buffers.</b> Direct {@link java.nio.ByteBuffer}s go straight to the kernel (those that view an
+ *       {@code Arena.ofShared()} segment through a loop buffer, since such an arena can be closed at
+ *       any time). Heap buffers are copied through a direct buffer allocated per operation (aligned as
+ *       the file needs for {@link ExtendedOpenOption#DIRECT}); prefer direct buffers.</li>
+ *   <li><b>Locks</b> are Linux open file description (OFD) locks. {@link java.nio.channels.OverlappingFileLockException}
  *       is raised for overlaps with locks of other fdloop channels in this JVM, as the JDK does among
  *       its own channels; a lock taken through the JDK's channels instead conflicts in the kernel
  *       ({@code tryLock} returns null, {@code lock} waits). The JDK's locks are POSIX record locks,
  *       which the kernel drops when the process closes <em>any</em> fd of the file, an fdloop
- *       channel's included; fdloop's own locks are not affected by other opens.</li>
- *   <li>Closing: operations in flight complete with their own results (the JDK may fail them with
- *       {@link AsynchronousCloseException}). A pending {@code lock} fails at once with
- *       {@code AsynchronousCloseException}, but the thread waiting in fcntl(2) for it, and the fd it
- *       holds, remain until the kernel grants the range, which is then released at once.</li>
- *   <li>Options: {@code READ}, {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
- *       {@code TRUNCATE_EXISTING}, {@code DSYNC}, {@code SYNC}, {@code SPARSE} (ignored, as by
- *       the JDK) and {@code ExtendedOpenOption.DIRECT}. {@code APPEND} throws
- *       {@link UnsupportedOperationException} as it does for the JDK; so do
- *       {@code DELETE_ON_CLOSE}, {@code LinkOption.NOFOLLOW_LINKS} and anything else.</li>
+ *       channel's included; fdloop's own locks are not affected by other opens. A waiting
+ *       {@code lock} holds no thread: the loop retries on a timer (up to every 100 ms).</li>
+ *   <li><b>Closing.</b> Operations in flight complete with their own results, or fail with
+ *       {@link AsynchronousCloseException} when the close cancels them (io_uring cancels what is
+ *       waiting; see {@link EventLoop.Builder#closeTimeout}); a pending {@code lock} fails with
+ *       {@code AsynchronousCloseException}.</li>
+ *   <li><b>Options</b>: {@code READ}, {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
+ *       {@code TRUNCATE_EXISTING}, {@code DSYNC} (O_DSYNC), {@code SYNC} (O_SYNC), {@code SPARSE}
+ *       (ignored, as by the JDK) and {@code ExtendedOpenOption.DIRECT}; {@code APPEND} throws
+ *       {@link UnsupportedOperationException} as it does for the JDK; so do {@code DELETE_ON_CLOSE},
+ *       {@code LinkOption.NOFOLLOW_LINKS} and anything else. The one initial attribute taken is
+ *       {@code posix:permissions}, as the JDK's.</li>
+ *   <li><b>Files.</b> Regular files and block devices (see {@link AsyncFile#open(EventLoop, Path, Set)}):
+ *       a directory, FIFO or socket is refused at open.</li>
  * </ul>
  *
  * <pre>{@code
@@ -57,7 +68,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class FdloopFileChannel {
-    /** The name of the loop {@link #open(Path, OpenOption...)} uses. */
+    /** The name of the loop the factories without a loop argument use. */
     public static final String DEFAULT_LOOP_NAME = "fdloop-default";
 
     private static final Object DEFAULT_LOOP_LOCK = new Object();
@@ -69,7 +80,7 @@ public final class FdloopFileChannel {
     /**
      * Opens {@code path} on the process-wide default loop: a daemon loop named
      * {@value #DEFAULT_LOOP_NAME}, started on first use and kept for the life of the process
-     * (replaced only if it failed and closed). Any thread; blocks like open(2).
+     * (replaced only if it failed and closed). Handlers run on its thread. Any thread; blocks like open(2).
      *
      * @throws UnsupportedOperationException for {@code APPEND} and the options fdloop does not support
      * @throws IOException                   when the file cannot be opened
@@ -77,22 +88,50 @@ public final class FdloopFileChannel {
     public static AsynchronousFileChannel open(Path path, OpenOption... options) throws IOException {
         Set<OpenOption> set = new HashSet<>();
         Collections.addAll(set, options);
-        return open(defaultLoop(), path, set);
+        return open(defaultLoop(), path, set, null);
+    }
+
+    /**
+     * {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])} on the default
+     * loop: handlers run on {@code executor}, or on the loop thread when it is null. Any thread; blocks
+     * like open(2).
+     *
+     * @throws UnsupportedOperationException for {@code APPEND}, the options fdloop does not support, or
+     *                                       an initial attribute other than {@code posix:permissions}
+     * @throws IOException                   when the file cannot be opened
+     */
+    public static AsynchronousFileChannel open(Path path, Set<? extends OpenOption> options, ExecutorService executor,
+                                               FileAttribute<?>... attrs) throws IOException {
+        return open(defaultLoop(), path, options, executor, attrs);
     }
 
     /**
      * Opens {@code path} on {@code loop}, whose thread runs the channel's completions. The channel
      * is closed when the loop closes. Any thread; blocks like open(2).
      *
-     * @throws UnsupportedOperationException for {@code APPEND}, the options fdloop does not support,
-     *                                       or a path of another file system than the default one
+     * @throws UnsupportedOperationException for {@code APPEND} and the options fdloop does not support
+     * @throws java.nio.file.ProviderMismatchException for a path of another file system than the default one
      * @throws IOException                   when the file cannot be opened
      */
     public static AsynchronousFileChannel open(EventLoop loop, Path path, Set<? extends OpenOption> options)
             throws IOException {
+        return open(loop, path, options, null);
+    }
+
+    /**
+     * Opens {@code path} on {@code loop}; handlers run on {@code executor}, or on the loop thread when
+     * it is null. Any thread; blocks like open(2).
+     *
+     * @throws UnsupportedOperationException for {@code APPEND}, the options fdloop does not support, or
+     *                                       an initial attribute other than {@code posix:permissions}
+     * @throws java.nio.file.ProviderMismatchException for a path of another file system than the default one
+     * @throws IOException                   when the file cannot be opened
+     */
+    public static AsynchronousFileChannel open(EventLoop loop, Path path, Set<? extends OpenOption> options,
+                                               ExecutorService executor, FileAttribute<?>... attrs)
+            throws IOException {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(path, "path");
-        boolean sync = false;
         Set<FileOption> fileOptions = EnumSet.noneOf(FileOption.class);
         for (OpenOption option : options) {
             if (option instanceof StandardOpenOption standard) {
@@ -103,7 +142,7 @@ public final class FdloopFileChannel {
                     case CREATE_NEW -> fileOptions.add(FileOption.CREATE_NEW);
                     case TRUNCATE_EXISTING -> fileOptions.add(FileOption.TRUNCATE);
                     case DSYNC -> fileOptions.add(FileOption.DSYNC);
-                    case SYNC -> sync = true;
+                    case SYNC -> fileOptions.add(FileOption.SYNC);
                     case SPARSE -> {
                         // a hint; the JDK ignores it on Linux too
                     }
@@ -121,12 +160,9 @@ public final class FdloopFileChannel {
             // As the JDK: creating and truncating apply only to a file opened for writing.
             fileOptions.removeAll(EnumSet.of(FileOption.CREATE, FileOption.CREATE_NEW, FileOption.TRUNCATE));
         }
-        if (path.getFileSystem() != FileSystems.getDefault()) {
-            throw new UnsupportedOperationException("fdloop opens files of the default file system only, not " + path.getFileSystem());
-        }
-        return new FdloopAsyncChannel(AsyncFile.open(loop, path, fileOptions), sync);
+        int mode = InitialAttributes.mode(attrs);
+        return new FdloopAsyncChannel(AsyncFile.open(loop, path, fileOptions, mode), new HandlerThreads(loop, executor));
     }
-
     private static EventLoop defaultLoop() throws IOException {
         EventLoop loop = defaultLoop;
         if (loop == null || loop.isClosed()) {

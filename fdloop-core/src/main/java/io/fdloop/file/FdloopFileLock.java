@@ -1,6 +1,7 @@
 package io.fdloop.file;
 
 import java.io.IOException;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileLock;
 
@@ -9,12 +10,12 @@ import java.nio.channels.FileLock;
  * OFD lock in the kernel, entered in {@link LockTable} while it is held or waited for.
  */
 final class FdloopFileLock extends FileLock {
-    private final FdloopAsyncChannel channel;
+    private final ChannelLocks locks;
     private volatile boolean invalid;
 
-    FdloopFileLock(FdloopAsyncChannel channel, long position, long size, boolean shared) {
+    FdloopFileLock(AsynchronousFileChannel channel, ChannelLocks locks, long position, long size, boolean shared) {
         super(channel, position, size, shared);
-        this.channel = channel;
+        this.locks = locks;
     }
 
     @Override
@@ -25,20 +26,20 @@ final class FdloopFileLock extends FileLock {
     /** As the JDK's: fails on a closed channel; releasing a released lock does nothing. */
     @Override
     public synchronized void release() throws IOException {
-        if (!channel.isOpen()) {
+        if (!acquiredBy().isOpen()) {
             throw new ClosedChannelException();
         }
         if (!invalid) {
-            channel.release(this);
+            locks.release(this);
             invalid = true;
         }
     }
 
     /** The channel is closing: the range is unlocked unless {@link #release()} did it. */
-    synchronized void invalidate(FdloopAsyncChannel closing) {
+    synchronized void invalidate() {
         if (!invalid) {
             invalid = true;
-            closing.unlockQuietly(this);
+            locks.unlockQuietly(this);
         }
     }
 }

@@ -21,5 +21,10 @@ public enum FileOption {
      */
     DIRECT,
     /** Each write reaches stable storage before it completes, as if followed by fdatasync (O_DSYNC). */
-    DSYNC
+    DSYNC,
+    /**
+     * Each write reaches stable storage with the file's metadata before it completes, as if followed
+     * by fsync (O_SYNC). Implies {@link #DSYNC}.
+     */
+    SYNC
 }

@@ -3,7 +3,8 @@ package io.fdloop.file;
 import io.fdloop.EventLoop;
 import io.fdloop.FileBackendChoice;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,14 +33,21 @@ class AllocationTest {
     private static final int DEPTH = 32;
     private static final long WARM_UP = 200_000, WINDOW = 100_000, WINDOWS = 5;
 
-    @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING"})
-    void shouldAllocateNothingPerOperationOnTheCallbackPath(FileBackendChoice backend) throws Exception {
+    /** Memory the kernel uses directly (an automatic arena's) and memory it is handed a copy of (a shared arena's). */
+    static Stream<Arguments> backendsAndArenas() {
+        return Stream.of(FileBackendChoice.AIO, FileBackendChoice.URING)
+                .flatMap(backend -> Stream.of(Arguments.of(backend, "auto"), Arguments.of(backend, "shared")));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} arena")
+    @MethodSource("backendsAndArenas")
+    void shouldAllocateNothingPerOperationOnTheCallbackPath(FileBackendChoice backend, String arenaKind) throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
         try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).fileBackend(backend)
                 .queueDepth(DEPTH).start();
-             Arena arena = Arena.ofShared();
+             Arena shared = Arena.ofShared();
              AsyncFile zero = AsyncFile.open(loop, Path.of("/dev/zero"))) {
+            Arena arena = arenaKind.equals("auto") ? Arena.ofAuto() : shared;
             CompletableFuture<Long> quietestWindow = new CompletableFuture<>();
             IoHandler<MemorySegment> reader = new IoHandler<>() {
                 private long done;

@@ -16,6 +16,7 @@ import io.fdloop.internal.linux.Timespec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -45,6 +46,11 @@ public final class AioBackend implements FileBackend {
     private final MemorySegment events;
     private final MemorySegment zeroTimeout;
     private final SlotQueue pending = new SlotQueue();
+    // Requests io_submit refused, with their -errno: delivered at the next reap. Two pairs of arrays,
+    // swapped at each delivery, so that refusals caused by the handlers wait for the reap after.
+    private int[] refusedSlots = new int[16], deliveringSlots = new int[16];
+    private long[] refusedResults = new long[16], deliveringResults = new long[16];
+    private int refusedCount;
     private final AioCompletionRing.EventConsumer onEvent = this::onEvent;
     private int inFlight;
     private boolean stalled;
@@ -170,18 +176,33 @@ public final class AioBackend implements FileBackend {
                 stalled = inFlight == 0;
                 return submitted;
             } else if (r != -Errno.EINTR) {
-                // io_submit reports an error only for the first iocb: fail that one, send the rest.
-                int slot = pending.peek(0);
+                // io_submit reports an error only for the first iocb: fail that one, send the rest. The
+                // failure is delivered from the loop's reap step, never from inside flush: a handler
+                // that retries at once must not keep the loop here.
+                refuse(pending.peek(0), r);
                 pending.remove(1);
-                sink.complete(slot, r);
             }
         }
         return submitted;
     }
 
+    private void refuse(int slot, long negativeErrno) {
+        if (refusedCount == refusedSlots.length) {
+            refusedSlots = Arrays.copyOf(refusedSlots, refusedCount * 2);
+            refusedResults = Arrays.copyOf(refusedResults, refusedCount * 2);
+        }
+        refusedSlots[refusedCount] = slot;
+        refusedResults[refusedCount++] = negativeErrno;
+    }
+
     @Override
     public boolean stalled() {
         return stalled;
+    }
+
+    /** Linux AIO cannot cancel file I/O ({@code io_cancel} works only for a few drivers): nothing to do. */
+    @Override
+    public void cancel(int fd) {
     }
 
     private void prepare(int index, int slot) {
@@ -201,7 +222,7 @@ public final class AioBackend implements FileBackend {
 
     @Override
     public boolean hasVisibleCompletions() {
-        return ring != null && inFlight > 0 && !ring.isEmpty();
+        return refusedCount > 0 || ring != null && inFlight > 0 && !ring.isEmpty();
     }
 
     @Override
@@ -212,6 +233,7 @@ public final class AioBackend implements FileBackend {
             throw new IllegalStateException("the AIO eventfd failed", e);
         }
         reaped = 0;
+        deliverRefused();
         if (ring != null) {
             ring.reap(onEvent);
         } else {
@@ -244,6 +266,25 @@ public final class AioBackend implements FileBackend {
         }
     }
 
+    /** Delivers the refusals queued before this reap; those their handlers cause wait for the next one. */
+    private void deliverRefused() {
+        int count = refusedCount;
+        if (count == 0) {
+            return;
+        }
+        int[] slots = refusedSlots;
+        long[] results = refusedResults;
+        refusedSlots = deliveringSlots.length >= slots.length ? deliveringSlots : new int[slots.length];
+        refusedResults = deliveringResults.length >= results.length ? deliveringResults : new long[results.length];
+        refusedCount = 0;
+        deliveringSlots = slots;
+        deliveringResults = results;
+        for (int i = 0; i < count; i++) {
+            reaped++;
+            sink.complete(slots[i], results[i]);
+        }
+    }
+
     private void onEvent(long data, long res) {
         inFlight--;
         reaped++;
@@ -252,16 +293,22 @@ public final class AioBackend implements FileBackend {
 
     @Override
     public boolean busy() {
-        return inFlight > 0 || !pending.isEmpty();
+        return inFlight > 0 || !pending.isEmpty() || refusedCount > 0;
     }
 
-    /** Destroys the context (the kernel waits for requests still in flight) and frees the iocbs. */
+    /**
+     * Destroys the context and frees the iocbs. {@code io_destroy} waits for requests in flight, so
+     * when some were abandoned the context is left to the process's end rather than block the close.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (inFlight > 0) {
+            return;
+        }
         syscalls.ioDestroy(context);
         syscalls.close(eventFd);
         arena.close();

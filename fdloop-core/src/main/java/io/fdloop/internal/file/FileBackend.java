@@ -13,4 +13,10 @@ public interface FileBackend extends CompletionSource {
 
     /** Queues the operation described by {@code slot}; it goes out at the next {@link #flush()}. */
     void submit(int slot);
+
+    /**
+     * Asks that the operations on {@code fd} not yet finished be cancelled: those the backend still
+     * holds, or the kernel can stop, complete with {@code -ECANCELED}; the others complete as usual.
+     */
+    void cancel(int fd);
 }

@@ -1,5 +1,7 @@
 package io.fdloop.internal.file;
 
+import io.fdloop.internal.linux.GuardedFd;
+
 import java.util.Arrays;
 
 /**
@@ -21,6 +23,8 @@ public final class OpTable {
     private Object[] attachment;
     private Object[] buffer;
     private Object[] owner;
+    private boolean[] abandoned;
+    private GuardedFd[] guard;
     private int[] nextFree;
     private int freeHead = -1;
     private int used;
@@ -54,7 +58,21 @@ public final class OpTable {
         attachment[slot] = opAttachment;
         buffer[slot] = opBuffer;
         owner[slot] = opOwner;
+        abandoned[slot] = false;
+        guard[slot] = null;
         return slot;
+    }
+
+    /**
+     * The fd's guard, for backends whose workers use the fd number on other threads: they hold it
+     * across the call so that a close cannot hand the number to another file meanwhile.
+     */
+    public void setGuard(int slot, GuardedFd fdGuard) {
+        guard[slot] = fdGuard;
+    }
+
+    public GuardedFd guard(int slot) {
+        return guard[slot];
     }
 
     /** Gives the slot back, dropping its references. */
@@ -63,6 +81,7 @@ public final class OpTable {
         attachment[slot] = null;
         buffer[slot] = null;
         owner[slot] = null;
+        guard[slot] = null;
         nextFree[slot] = freeHead;
         freeHead = slot;
         inUse--;
@@ -70,6 +89,28 @@ public final class OpTable {
 
     public int inUse() {
         return inUse;
+    }
+
+    /** One past the highest slot ever used: the bound for scanning the table. */
+    public int highWater() {
+        return used;
+    }
+
+    /** Whether {@code slot} describes an operation in flight (taken and not released). */
+    public boolean isTaken(int slot) {
+        return owner[slot] != null;
+    }
+
+    /**
+     * Marks the operation given up on: its caller was told it failed, but the kernel may still use
+     * its buffer, so the slot (and the buffer it references) stays taken until the completion comes.
+     */
+    public void abandon(int slot) {
+        abandoned[slot] = true;
+    }
+
+    public boolean isAbandoned(int slot) {
+        return abandoned[slot];
     }
 
     public int kind(int slot) {
@@ -124,6 +165,8 @@ public final class OpTable {
             attachment = new Object[capacity];
             buffer = new Object[capacity];
             owner = new Object[capacity];
+            abandoned = new boolean[capacity];
+            guard = new GuardedFd[capacity];
             nextFree = new int[capacity];
             return;
         }
@@ -137,6 +180,8 @@ public final class OpTable {
         attachment = Arrays.copyOf(attachment, capacity);
         buffer = Arrays.copyOf(buffer, capacity);
         owner = Arrays.copyOf(owner, capacity);
+        abandoned = Arrays.copyOf(abandoned, capacity);
+        guard = Arrays.copyOf(guard, capacity);
         nextFree = Arrays.copyOf(nextFree, capacity);
     }
 }

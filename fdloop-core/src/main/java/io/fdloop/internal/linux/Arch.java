@@ -42,7 +42,8 @@ public enum Arch {
 
     /** Flags with the same value on every architecture fdloop supports. */
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
-            O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DSYNC = 0x1000, O_CLOEXEC = 0x80000;
+            O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DSYNC = 0x1000, O_CLOEXEC = 0x80000,
+            O_SYNC = 0x101000;
 
     private final String osArch;
     private final SyscallNumbers syscalls;

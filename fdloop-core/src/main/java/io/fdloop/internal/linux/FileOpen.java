@@ -18,7 +18,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p><b>Stateless; thread-safe.</b> Every call blocks in the kernel like the system call it makes.
  */
 public final class FileOpen {
-    private static final int DEFAULT_MODE = 0666; // as the JDK: the umask takes the rest off
+    /** The mode of a created file, as the JDK's: the umask takes the rest off. */
+    public static final int DEFAULT_MODE = 0666;
+    /** fcntl(2) commands, the same on every architecture ({@code asm-generic/fcntl.h}). */
+    public static final int F_GETFL = 3, F_SETFL = 4;
 
     private FileOpen() {
     }
@@ -31,11 +34,44 @@ public final class FileOpen {
     public record FileId(int deviceMajor, int deviceMinor, long inode) {
     }
 
+    /**
+     * What kind of file an fd refers to: {@code format} is {@code st_mode & S_IFMT}; for a device,
+     * {@code deviceMajor}/{@code deviceMinor} are the device it stands for ({@code st_rdev}).
+     */
+    public record FileType(int format, int deviceMajor, int deviceMinor) {
+    }
+
+    /** The type of the file behind {@code fd}, from statx. */
+    public static FileType type(Syscalls syscalls, int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = statx(syscalls, arena, fd, Statx.STATX_TYPE);
+            return new FileType(Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE)) & Statx.S_IFMT,
+                    statx.get(JAVA_INT, Statx.RDEV_MAJOR), statx.get(JAVA_INT, Statx.RDEV_MINOR));
+        }
+    }
+
+    /** Clears O_NONBLOCK, which an fd was opened with so that opening a FIFO could not block. */
+    public static void clearNonBlocking(Syscalls syscalls, int fd, Path path) throws IOException {
+        int flags = syscalls.fcntlInt(fd, F_GETFL, 0);
+        if (flags < 0) {
+            throw Errors.ioException("fcntl(F_GETFL)", flags, path.toString());
+        }
+        int r = syscalls.fcntlInt(fd, F_SETFL, flags & ~Arch.O_NONBLOCK);
+        if (r < 0) {
+            throw Errors.ioException("fcntl(F_SETFL)", r, path.toString());
+        }
+    }
+
     /** open(2) with O_CLOEXEC; errors name the path and, for O_DIRECT refusals, the file system. */
     public static int open(Syscalls syscalls, Path path, int flags) throws IOException {
+        return open(syscalls, path, flags, DEFAULT_MODE);
+    }
+
+    /** open(2) with O_CLOEXEC and {@code mode} for a file it creates (the umask takes the rest off). */
+    public static int open(Syscalls syscalls, Path path, int flags, int mode) throws IOException {
         int r;
         try (Arena arena = Arena.ofConfined()) {
-            r = syscalls.open(arena.allocateFrom(path.toString()), flags | Arch.O_CLOEXEC, DEFAULT_MODE);
+            r = syscalls.open(arena.allocateFrom(path.toString()), flags | Arch.O_CLOEXEC, mode);
         }
         if (r >= 0) {
             return r;

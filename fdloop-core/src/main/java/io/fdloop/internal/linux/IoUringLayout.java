@@ -41,7 +41,9 @@ public final class IoUringLayout {
     public static final long CQE_USER_DATA = 0, CQE_RES = 8, CQE_FLAGS = 12;
 
     public static final byte IORING_OP_NOP = 0, IORING_OP_READV = 1, IORING_OP_WRITEV = 2, IORING_OP_FSYNC = 3,
-            IORING_OP_FALLOCATE = 17, IORING_OP_READ = 22, IORING_OP_WRITE = 23;
+            IORING_OP_ASYNC_CANCEL = 14, IORING_OP_FALLOCATE = 17, IORING_OP_READ = 22, IORING_OP_WRITE = 23;
+    /** {@code sqe.cancel_flags} of {@code IORING_OP_ASYNC_CANCEL}: every match, matched by fd (Linux 5.19). */
+    public static final int IORING_ASYNC_CANCEL_ALL = 1, IORING_ASYNC_CANCEL_FD = 1 << 1;
     public static final int IORING_FSYNC_DATASYNC = 1;
     public static final int IORING_SETUP_CQSIZE = 1 << 3, IORING_SETUP_CLAMP = 1 << 4;
     public static final int IORING_FEAT_SINGLE_MMAP = 1, IORING_FEAT_NODROP = 1 << 1;

@@ -82,6 +82,7 @@ final class LinuxSyscalls implements Syscalls {
     private static final MethodHandle MUNMAP = link("munmap", JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle FTRUNCATE = link("ftruncate64", JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle FCNTL_POINTER = linkVariadic("fcntl64", 2, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle FCNTL_INT = linkVariadic("fcntl64", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
 
     private LinuxSyscalls() {
     }
@@ -421,6 +422,16 @@ final class LinuxSyscalls implements Syscalls {
         MemorySegment capture = CAPTURE.get();
         try {
             return result((int) FCNTL_POINTER.invokeExact(capture, fd, command, flock), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int fcntlInt(int fd, int command, int argument) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) FCNTL_INT.invokeExact(capture, fd, command, argument), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

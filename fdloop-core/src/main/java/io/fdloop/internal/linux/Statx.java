@@ -17,7 +17,8 @@ public final class Statx {
             DIO_MEM_ALIGN = 152, DIO_OFFSET_ALIGN = 156;
     public static final int STATX_TYPE = 0x1, STATX_INO = 0x100, STATX_SIZE = 0x200, STATX_DIOALIGN = 0x2000;
     public static final int AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
-    public static final int S_IFMT = 0xf000, S_IFREG = 0x8000, S_IFBLK = 0x6000, S_IFCHR = 0x2000;
+    public static final int S_IFMT = 0xf000, S_IFREG = 0x8000, S_IFBLK = 0x6000, S_IFCHR = 0x2000, S_IFDIR = 0x4000,
+            S_IFIFO = 0x1000, S_IFSOCK = 0xc000, S_IFLNK = 0xa000;
 
     private Statx() {
     }

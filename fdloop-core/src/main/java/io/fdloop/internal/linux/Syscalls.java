@@ -117,4 +117,7 @@ public interface Syscalls {
 
     /** {@code int fcntl(int fd, int cmd, struct flock *lock)}, for the lock commands */
     int fcntlLock(int fd, int command, MemorySegment flock);
+
+    /** {@code int fcntl(int fd, int cmd, int arg)}, for the commands that take an int (F_GETFL, F_SETFL) */
+    int fcntlInt(int fd, int command, int argument);
 }

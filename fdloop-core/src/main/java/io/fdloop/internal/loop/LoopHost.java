@@ -30,12 +30,29 @@ public interface LoopHost {
     /** Runs {@code task} on the loop thread; throws {@link RejectedExecutionException} once closing. */
     void execute(Runnable task);
 
+    /**
+     * Runs {@code task} on the loop thread at the start of the next iteration, also while the loop
+     * closes: how failures found on the loop thread reach their handlers without recursion. Loop
+     * thread only.
+     */
+    void runLater(Runnable task);
+
     /** Adds a source to the loop's epoll set and to every iteration. */
     void addSource(CompletionSource source) throws IOException;
 
     /** The loop's single instance of {@code type}, made by {@code factory} on first use. */
     <T> T attachment(Class<T> type, Function<LoopHost, T> factory);
 
-    /** Adds a task the loop runs while it closes, after every source went idle and before they are closed. */
-    void onShutdown(Runnable task);
+    /**
+     * Makes {@code participant} part of the loop's close (see {@link ShutdownParticipant}).
+     *
+     * @throws RejectedExecutionException when the loop is already closing
+     */
+    void addShutdownParticipant(ShutdownParticipant participant);
+
+    /** Runs {@code task} once on the loop thread after {@code delayNs}; the handle cancels it. Any thread. */
+    io.fdloop.Timer schedule(Runnable task, long delayNs);
+
+    /** How long a close waits for requests in flight before it abandons them, in nanoseconds. */
+    long closeTimeoutNs();
 }

@@ -1,5 +1,7 @@
 package io.fdloop.internal.threads;
 
+import io.fdloop.internal.linux.GuardedFd;
+
 /**
  * A FIFO of operation descriptions in parallel primitive arrays, so handing an operation to a
  * worker allocates nothing; it grows when full and never shrinks.
@@ -14,10 +16,12 @@ final class RequestQueue {
     private long[] address = new long[64];
     private long[] length = new long[64];
     private long[] position = new long[64];
+    private GuardedFd[] guard = new GuardedFd[64];
     private int head;
     private int size;
 
-    void add(int opSlot, int opKind, int opFd, long opAddress, long opLength, long opPosition, int opVectorCount) {
+    void add(int opSlot, int opKind, int opFd, long opAddress, long opLength, long opPosition, int opVectorCount,
+             GuardedFd opGuard) {
         if (size == slot.length) {
             grow();
         }
@@ -29,11 +33,47 @@ final class RequestQueue {
         length[i] = opLength;
         position[i] = opPosition;
         vectorCount[i] = opVectorCount;
+        guard[i] = opGuard;
         size++;
+    }
+
+    /**
+     * Removes every queued request on {@code opFd}, keeping the others in order; their slots go
+     * into {@code removed} (at most its length), and the count is returned.
+     */
+    int removeFd(int opFd, int[] removed) {
+        int kept = 0;
+        int count = 0;
+        int mask = slot.length - 1;
+        for (int n = 0; n < size; n++) {
+            int from = (head + n) & mask;
+            if (fd[from] == opFd && count < removed.length) {
+                removed[count++] = slot[from];
+                continue;
+            }
+            int to = (head + kept++) & mask;
+            slot[to] = slot[from];
+            kind[to] = kind[from];
+            fd[to] = fd[from];
+            address[to] = address[from];
+            length[to] = length[from];
+            position[to] = position[from];
+            vectorCount[to] = vectorCount[from];
+            guard[to] = guard[from];
+        }
+        for (int n = kept; n < size; n++) {
+            guard[(head + n) & mask] = null;
+        }
+        size = kept;
+        return count;
     }
 
     boolean isEmpty() {
         return size == 0;
+    }
+
+    int size() {
+        return size;
     }
 
     /** Copies the oldest request into {@code into} and removes it. */
@@ -45,6 +85,8 @@ final class RequestQueue {
         into.length = length[head];
         into.position = position[head];
         into.vectorCount = vectorCount[head];
+        into.guard = guard[head];
+        guard[head] = null;
         head = (head + 1) & (slot.length - 1);
         size--;
     }
@@ -58,6 +100,11 @@ final class RequestQueue {
         address = unwrap(address, capacity);
         length = unwrap(length, capacity);
         position = unwrap(position, capacity);
+        GuardedFd[] grownGuard = new GuardedFd[capacity];
+        for (int i = 0; i < size; i++) {
+            grownGuard[i] = guard[(head + i) & (guard.length - 1)];
+        }
+        guard = grownGuard;
         head = 0;
     }
 
@@ -86,5 +133,6 @@ final class RequestQueue {
         long length;
         long position;
         int vectorCount;
+        GuardedFd guard; // null for a request without one: the fd is then used as it is
     }
 }

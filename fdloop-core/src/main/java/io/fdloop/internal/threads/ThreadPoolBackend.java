@@ -39,6 +39,7 @@ public final class ThreadPoolBackend implements FileBackend {
     private int[] takenSlots = new int[64]; // loop thread: the batch being delivered
     private long[] takenResults = new long[64];
     private int outstanding; // loop thread: sent and not yet delivered
+    private int[] cancelled = new int[64]; // loop thread: slots taken back from the work queue
     private long lastSignalCount; // loop thread
     private boolean closed;
 
@@ -87,7 +88,7 @@ public final class ThreadPoolBackend implements FileBackend {
             for (int i = 0; i < count; i++) {
                 int slot = unsent.peek(i);
                 work.add(slot, ops.kind(slot), ops.fd(slot), ops.address(slot), ops.length(slot), ops.position(slot),
-                        ops.vectorCount(slot));
+                        ops.vectorCount(slot), ops.guard(slot));
             }
             workAvailable.signalAll();
         } finally {
@@ -100,6 +101,30 @@ public final class ThreadPoolBackend implements FileBackend {
     @Override
     public boolean stalled() {
         return false;
+    }
+
+    /** Requests on {@code fd} that no worker has started complete with {@code -ECANCELED}. */
+    @Override
+    public void cancel(int fd) {
+        flush(); // what was queued this iteration joins the work queue, where it can be taken back
+        int count;
+        boolean wasEmpty;
+        lock.lock();
+        try {
+            if (cancelled.length < work.size()) {
+                cancelled = new int[work.size()];
+            }
+            count = work.removeFd(fd, cancelled);
+            wasEmpty = doneCount == 0;
+            for (int i = 0; i < count; i++) {
+                addDone(cancelled[i], -Errno.ECANCELED);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (count > 0 && wasEmpty) {
+            wakeLoop();
+        }
     }
 
     @Override
@@ -158,6 +183,11 @@ public final class ThreadPoolBackend implements FileBackend {
         } finally {
             lock.unlock();
         }
+        if (outstanding > 0) {
+            // Requests were abandoned in workers still inside a system call: let them finish on their
+            // own (they are daemon threads and hold their fds through the guards) rather than wait.
+            return;
+        }
         boolean interrupted = false;
         for (Thread worker : workers) {
             while (true) {
@@ -195,18 +225,28 @@ public final class ThreadPoolBackend implements FileBackend {
     }
 
     private long perform(RequestQueue.Request r) {
-        while (true) {
-            long result = switch (r.kind) {
-                case OpKind.READ -> syscalls.pread(r.fd, r.address, r.length, r.position);
-                case OpKind.WRITE -> syscalls.pwrite(r.fd, r.address, r.length, r.position);
-                case OpKind.READV -> syscalls.preadv(r.fd, r.address, r.vectorCount, r.position);
-                case OpKind.WRITEV -> syscalls.pwritev(r.fd, r.address, r.vectorCount, r.position);
-                case OpKind.FSYNC -> syscalls.fsync(r.fd);
-                case OpKind.FDATASYNC -> syscalls.fdatasync(r.fd);
-                default -> -Errno.EINVAL;
-            };
-            if (result != -Errno.EINTR) {
-                return result;
+        // The guard keeps the fd number from being closed (and reused by another open) while in use.
+        if (r.guard != null && !r.guard.acquire()) {
+            return -Errno.EBADF;
+        }
+        try {
+            while (true) {
+                long result = switch (r.kind) {
+                    case OpKind.READ -> syscalls.pread(r.fd, r.address, r.length, r.position);
+                    case OpKind.WRITE -> syscalls.pwrite(r.fd, r.address, r.length, r.position);
+                    case OpKind.READV -> syscalls.preadv(r.fd, r.address, r.vectorCount, r.position);
+                    case OpKind.WRITEV -> syscalls.pwritev(r.fd, r.address, r.vectorCount, r.position);
+                    case OpKind.FSYNC -> syscalls.fsync(r.fd);
+                    case OpKind.FDATASYNC -> syscalls.fdatasync(r.fd);
+                    default -> -Errno.EINVAL;
+                };
+                if (result != -Errno.EINTR) {
+                    return result;
+                }
+            }
+        } finally {
+            if (r.guard != null) {
+                r.guard.release();
             }
         }
     }
@@ -215,23 +255,32 @@ public final class ThreadPoolBackend implements FileBackend {
         boolean wasEmpty;
         lock.lock();
         try {
-            if (doneCount == doneSlots.length) {
-                doneSlots = Arrays.copyOf(doneSlots, doneCount * 2);
-                doneResults = Arrays.copyOf(doneResults, doneCount * 2);
-            }
             wasEmpty = doneCount == 0;
-            doneSlots[doneCount] = slot;
-            doneResults[doneCount++] = result;
+            addDone(slot, result);
         } finally {
             lock.unlock();
         }
         if (wasEmpty) {
             // Only the first completion of a batch needs to wake the loop; the rest ride along.
-            try {
-                Eventfd.write(syscalls, eventFd, 1);
-            } catch (IOException e) {
-                throw new IllegalStateException("the thread backend's eventfd failed", e);
-            }
+            wakeLoop();
+        }
+    }
+
+    /** Under the lock. */
+    private void addDone(int slot, long result) {
+        if (doneCount == doneSlots.length) {
+            doneSlots = Arrays.copyOf(doneSlots, doneCount * 2);
+            doneResults = Arrays.copyOf(doneResults, doneCount * 2);
+        }
+        doneSlots[doneCount] = slot;
+        doneResults[doneCount++] = result;
+    }
+
+    private void wakeLoop() {
+        try {
+            Eventfd.write(syscalls, eventFd, 1);
+        } catch (IOException e) {
+            throw new IllegalStateException("the thread backend's eventfd failed", e);
         }
     }
 }

@@ -33,6 +33,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p><b>Loop thread only.</b>
  */
 public final class UringBackend implements FileBackend {
+    /** The user_data of the backend's own requests (cancels); every operation's is its slot, >= 0. */
+    private static final long INTERNAL_USER_DATA = -1L;
+
     private final Syscalls syscalls;
     private final OpTable ops;
     private final CompletionSink sink;
@@ -40,6 +43,7 @@ public final class UringBackend implements FileBackend {
     private final int eventFd;
     private final int capacity;
     private final SlotQueue pending = new SlotQueue();
+    private final SlotQueue pendingCancels = new SlotQueue(); // fds whose requests are to be cancelled
     private final UringRing.CompletionConsumer onCompletion = this::onCompletion;
     private int inFlight; // consumed by the kernel or published to it, not yet completed
     private int unsubmitted; // published in the SQ, not yet consumed by io_uring_enter
@@ -111,11 +115,17 @@ public final class UringBackend implements FileBackend {
         for (int i = 0; i < batch; i++) {
             prepare(ring.nextEntryOffset(i), pending.peek(i));
         }
-        if (batch > 0) {
+        // After the requests: the kernel takes SQEs in order, so a cancel sees those sent with it.
+        int cancels = Math.min(pendingCancels.size(), room - batch);
+        for (int i = 0; i < cancels; i++) {
+            prepareCancel(ring.nextEntryOffset(batch + i), pendingCancels.peek(i));
+        }
+        if (batch + cancels > 0) {
             pending.remove(batch);
-            ring.publish(batch);
-            inFlight += batch;
-            unsubmitted += batch;
+            pendingCancels.remove(cancels);
+            ring.publish(batch + cancels);
+            inFlight += batch + cancels;
+            unsubmitted += batch + cancels;
         }
         if (unsubmitted == 0) {
             return 0;
@@ -161,6 +171,21 @@ public final class UringBackend implements FileBackend {
         sqes.set(JAVA_LONG, sqe + 56, 0L);
     }
 
+    /** {@code IORING_OP_ASYNC_CANCEL} of every request on {@code fd} (Linux 5.19; older kernels refuse it). */
+    private void prepareCancel(long sqe, int fd) {
+        MemorySegment sqes = ring.sqes;
+        sqes.asSlice(sqe, SQE_SIZE).fill((byte) 0);
+        sqes.set(JAVA_BYTE, sqe + SQE_OPCODE, IORING_OP_ASYNC_CANCEL);
+        sqes.set(JAVA_INT, sqe + SQE_FD, fd);
+        sqes.set(JAVA_INT, sqe + SQE_OP_FLAGS, IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD);
+        sqes.set(JAVA_LONG, sqe + SQE_USER_DATA, INTERNAL_USER_DATA);
+    }
+
+    @Override
+    public void cancel(int fd) {
+        pendingCancels.add(fd);
+    }
+
     @Override
     public boolean stalled() {
         return stalled;
@@ -185,6 +210,9 @@ public final class UringBackend implements FileBackend {
 
     private void onCompletion(long userData, int res) {
         inFlight--;
+        if (userData == INTERNAL_USER_DATA) {
+            return; // a cancel's own result: the requests it cancelled complete with -ECANCELED
+        }
         reaped++;
         sink.complete((int) userData, res);
     }
@@ -196,7 +224,7 @@ public final class UringBackend implements FileBackend {
 
     @Override
     public boolean busy() {
-        return inFlight > 0 || !pending.isEmpty();
+        return inFlight > 0 || !pending.isEmpty() || !pendingCancels.isEmpty();
     }
 
     @Override

@@ -118,6 +118,7 @@ class ArchTest {
         assertEquals(00001000, Arch.O_TRUNC);
         assertEquals(00002000, Arch.O_APPEND);
         assertEquals(00004000, Arch.O_NONBLOCK);
+        assertEquals(04010000, Arch.O_SYNC); // __O_SYNC | O_DSYNC
         assertEquals(00010000, Arch.O_DSYNC);
         assertEquals(02000000, Arch.O_CLOEXEC);
     }
@@ -255,6 +256,12 @@ class ArchTest {
         assertEquals(0100000, Statx.S_IFREG);
         assertEquals(0060000, Statx.S_IFBLK);
         assertEquals(0020000, Statx.S_IFCHR);
+        assertEquals(0040000, Statx.S_IFDIR);
+        assertEquals(0010000, Statx.S_IFIFO);
+        assertEquals(0140000, Statx.S_IFSOCK);
+        assertEquals(0120000, Statx.S_IFLNK);
+        assertEquals(3, FileOpen.F_GETFL);
+        assertEquals(4, FileOpen.F_SETFL);
     }
 
     @Test

@@ -173,4 +173,9 @@ public class ForwardingSyscalls implements Syscalls {
     public int fcntlLock(int fd, int command, MemorySegment flock) {
         return kernel.fcntlLock(fd, command, flock);
     }
+
+    @Override
+    public int fcntlInt(int fd, int command, int argument) {
+        return kernel.fcntlInt(fd, command, argument);
+    }
 }
