@@ -1,6 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
+import io.fdloop.NativeIOException;
 import io.fdloop.internal.file.FileBackend;
 import io.fdloop.internal.file.OpKind;
 import io.fdloop.internal.linux.Arch;
@@ -20,6 +21,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -139,7 +141,19 @@ public final class AsyncFile implements AutoCloseable {
         }
         // O_NONBLOCK, so that opening a FIFO cannot wait for its other end; cleared once the file is known
         // to be one fdloop serves (io_uring would otherwise fail reads that must wait with EAGAIN).
-        int fd = FileOpen.open(host.syscalls(), platformPath, flags | Arch.O_NONBLOCK, mode);
+        int fd;
+        try {
+            fd = FileOpen.open(host.syscalls(), platformPath, flags | Arch.O_NONBLOCK, mode);
+        } catch (NativeIOException e) {
+            // A non-blocking open for writing of a FIFO without a reader: the kind of file is the problem.
+            if (e.errorName().equals("ENXIO") && isOther(platformPath)) {
+                FileSystemException refused = new FileSystemException(platformPath.toString(), null,
+                        "is a FIFO or a device, not a regular file (AsyncFile opens regular files and block devices)");
+                refused.initCause(e);
+                throw refused;
+            }
+            throw e;
+        }
         try {
             FileSystemException refused = FileTypes.refusal(platformPath, FileOpen.type(host.syscalls(), fd));
             if (refused != null) {
@@ -164,6 +178,14 @@ public final class AsyncFile implements AutoCloseable {
                 throw loopClosed();
             }
             throw e;
+        }
+    }
+
+    private static boolean isOther(Path path) {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isOther();
+        } catch (IOException e) {
+            return false;
         }
     }
 

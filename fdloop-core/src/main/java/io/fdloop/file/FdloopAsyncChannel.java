@@ -134,8 +134,8 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        if (closed || !dst.hasRemaining()) {
-            deliver(handler, attachment, 0, closed ? new ClosedChannelException() : null);
+        if (!isOpen() || !dst.hasRemaining()) {
+            deliver(handler, attachment, 0, !isOpen() ? new ClosedChannelException() : null);
             return;
         }
         new Transfer<>(true, dst, attachment, handler).start(position);
@@ -148,8 +148,8 @@ final class FdloopAsyncChannel extends AsynchronousFileChannel {
         if (!file.writable()) {
             throw new NonWritableChannelException();
         }
-        if (closed || !src.hasRemaining()) {
-            deliver(handler, attachment, 0, closed ? new ClosedChannelException() : null);
+        if (!isOpen() || !src.hasRemaining()) {
+            deliver(handler, attachment, 0, !isOpen() ? new ClosedChannelException() : null);
             return;
         }
         new Transfer<>(false, src, attachment, handler).start(position);

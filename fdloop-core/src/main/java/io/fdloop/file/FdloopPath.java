@@ -148,9 +148,10 @@ final class FdloopPath implements Path {
         return wrap(delegate.toRealPath(options));
     }
 
+    /** As {@link Path#toFile()} does for the default file system (the wrapped path's is no longer the default). */
     @Override
     public File toFile() {
-        return delegate.toFile();
+        return new File(delegate.toString());
     }
 
     @Override

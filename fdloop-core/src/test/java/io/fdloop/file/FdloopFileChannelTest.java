@@ -468,6 +468,132 @@ class FdloopFileChannelTest {
     }
 
     @Test
+    void shouldRunHandlersAndCompleteFuturesOnTheExecutorTheChannelWasOpenedWith() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2,
+                Thread.ofPlatform().name("custom-pool-", 0).factory());
+        try {
+            List<String> seen = new ArrayList<>();
+            for (boolean fdloop : new boolean[] {false, true}) {
+                Path file = patterned(Files.createDirectories(dir.resolve(fdloop ? "fdloop" : "jdk")), FILE_SIZE);
+                Set<OpenOption> options = Set.of(READ, WRITE);
+                try (AsynchronousFileChannel channel = fdloop ? FdloopFileChannel.open(file, options, pool)
+                        : AsynchronousFileChannel.open(file, options, pool)) {
+                    String prefix = fdloop ? "fdloop " : "jdk ";
+                    seen.add(prefix + io(h -> channel.read(ByteBuffer.allocate(10), 0, null, h),
+                            n -> Thread.currentThread().getName().replaceAll("\\d+$", "N")));
+                    seen.add(prefix + io(h -> channel.write(ByteBuffer.allocateDirect(10), 0, null, h),
+                            n -> Thread.currentThread().getName().replaceAll("\\d+$", "N")));
+                    seen.add(prefix + locking(h -> channel.lock(0, 10, false, null, h),
+                            lock -> Thread.currentThread().getName().replaceAll("\\d+$", "N")));
+                }
+            }
+            assertEquals(List.of("jdk completed custom-pool-N", "jdk completed custom-pool-N", "jdk completed custom-pool-N",
+                    "fdloop completed custom-pool-N", "fdloop completed custom-pool-N", "fdloop completed custom-pool-N"), seen);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Each SYNC write in flight at the close ends with its own result or AsynchronousCloseException. */
+    @ParameterizedTest
+    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
+    void shouldEndSyncWritesInFlightAtCloseWithTheirResultOrAnAsynchronousClose(FileBackendChoice backend)
+            throws Exception {
+        assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
+        try (EventLoop loop = EventLoop.builder().name("sync-" + backend).daemon(true).fileBackend(backend).start()) {
+            Path file = dir.resolve("sync-" + backend + ".dat");
+            AsynchronousFileChannel channel = FdloopFileChannel.open(loop, file, Set.of(WRITE, CREATE, SYNC));
+            List<Future<Integer>> writes = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                writes.add(channel.write(ByteBuffer.allocateDirect(4096), i * 4096L));
+            }
+            channel.close();
+            int written = 0;
+            for (Future<Integer> write : writes) {
+                try {
+                    assertEquals(4096, write.get(30, TimeUnit.SECONDS));
+                    written++;
+                } catch (ExecutionException e) {
+                    assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, e.getCause());
+                }
+            }
+            assertTrue(Files.size(file) >= written * 4096L);
+        }
+    }
+
+    @Test
+    void shouldWaitForLocksWithoutAThreadEach() throws Exception {
+        Path file = patterned(dir, FILE_SIZE);
+        try (Holder holder = new Holder(file);
+             AsynchronousFileChannel channel = FdloopFileChannel.open(file, READ, WRITE)) {
+            holder.lock(Flock.F_WRLCK, 0, 0);
+            int threadsBefore = Thread.activeCount();
+            List<Future<FileLock>> waiting = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                waiting.add(channel.lock(i * 10L, 10, false));
+            }
+            Thread.sleep(100);
+            assertTrue(Thread.activeCount() < threadsBefore + 5, "threads before " + threadsBefore + ", now "
+                    + Thread.activeCount() + " with 100 locks waiting");
+            for (Future<FileLock> lock : waiting) {
+                assertFalse(lock.isDone());
+            }
+            holder.unlock(0, 0);
+            for (Future<FileLock> lock : waiting) {
+                assertTrue(lock.get(30, TimeUnit.SECONDS).isValid());
+            }
+        }
+    }
+
+    @Test
+    void shouldNeverRunAHandlerOnTheThreadThatStartedTheOperation() throws Exception {
+        Path file = patterned(dir, FILE_SIZE);
+        EventLoop loop = EventLoop.builder().name("gone").daemon(true).start();
+        AsynchronousFileChannel channel = FdloopFileChannel.open(loop, file, Set.of(READ));
+        loop.close();
+        String ranOn = io(h -> channel.read(ByteBuffer.allocate(10), 0, null, h), n -> Thread.currentThread().getName());
+        assertEquals("failed ClosedChannelException", ranOn.replaceAll(" on .*", ""));
+        CompletableFuture<String> thread = new CompletableFuture<>();
+        channel.read(ByteBuffer.allocate(10), 0, null, new CompletionHandler<Integer, Object>() {
+            @Override
+            public void completed(Integer result, Object attachment) {
+                thread.complete("completed");
+            }
+
+            @Override
+            public void failed(Throwable error, Object attachment) {
+                thread.complete(Thread.currentThread().getName());
+            }
+        });
+        assertEquals(HandlerThreads.LATE_THREAD_NAME, thread.get(30, TimeUnit.SECONDS));
+    }
+
+    /** A buffer viewing a shared arena closed while its read is in flight: the read fails or completes, the JVM lives. */
+    @Test
+    void shouldSurviveTheArenaOfABufferClosedWhileItsReadIsInFlight() throws Exception {
+        int size = 1 << 20;
+        Path file = patterned(dir, size);
+        try (AsynchronousFileChannel channel = FdloopFileChannel.open(file, READ)) {
+            for (int round = 0; round < 100; round++) {
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+                Future<Integer> read = channel.read(arena.allocate(size).asByteBuffer(), 0);
+                arena.close();
+                try (java.lang.foreign.Arena next = java.lang.foreign.Arena.ofShared()) {
+                    java.lang.foreign.MemorySegment canary = next.allocate(size).fill((byte) 0x55);
+                    try {
+                        assertEquals(size, read.get(30, TimeUnit.SECONDS));
+                    } catch (ExecutionException e) {
+                        assertInstanceOf(IllegalStateException.class, e.getCause());
+                    }
+                    for (long i = 0; i < size; i += 4096) {
+                        assertEquals((byte) 0x55, canary.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldCloseTheChannelWhenItsLoopCloses() throws Exception {
         Path file = patterned(dir, FILE_SIZE);
         EventLoop loop = EventLoop.builder().name("closing").daemon(true).start();
