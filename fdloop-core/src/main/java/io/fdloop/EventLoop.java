@@ -178,9 +178,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Closes the loop: it stops taking work (new I/O fails at once, {@code execute} rejects),
-     * cancels timers and signal handlers, waits for the I/O in flight to complete and delivers
-     * every completion, then closes its files and fds. Idempotent.
+     * Closes the loop: it stops taking work (new I/O fails at once, {@code execute} rejects; every
+     * task accepted before still runs), cancels timers, gives the signals it handled back to the JVM,
+     * closes its files, waits for the I/O in flight and delivers every completion — cancelling what
+     * is left at half the {@link Builder#closeTimeout close timeout} and abandoning it at the whole
+     * (failed with {@link java.nio.channels.AsynchronousCloseException}, its memory kept) — then
+     * closes its fds and frees its memory. Idempotent.
      *
      * <p>From another thread this waits until the loop has closed; on the loop thread (in a
      * handler) it returns at once and the loop closes when the current iteration ends. A loop

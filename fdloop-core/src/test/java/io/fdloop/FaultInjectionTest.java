@@ -242,6 +242,50 @@ class FaultInjectionTest {
     }
 
     @Test
+    void shouldSayTheOpenIsRefusedWhenForcedAioFindsAioMaxNrExhausted() throws Exception {
+        Syscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public int ioSetup(int events, MemorySegment contextOut) {
+                return -Errno.EAGAIN;
+            }
+        };
+        List<String> messages = new ArrayList<>();
+        Logger logger = Logger.getLogger("io.fdloop.file");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (messages) {
+                    messages.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try (EventLoop loop = EventLoop.builder().name("forced-aio").daemon(true).syscalls(syscalls)
+                .fileBackend(FileBackendChoice.AIO).start()) {
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> AsyncFile.open(loop, dir.resolve("forced.dat"), FileOption.WRITE, FileOption.CREATE,
+                            FileOption.DIRECT));
+            assertTrue(refused.getMessage().contains("aio-max-nr"), refused.getMessage());
+        } finally {
+            logger.removeHandler(capture);
+        }
+        synchronized (messages) {
+            assertTrue(messages.stream().anyMatch(m -> m.contains("aio-max-nr") && m.contains("cannot be opened")),
+                    "the warning says what happens: " + messages);
+            assertTrue(messages.stream().noneMatch(m -> m.contains("thread backend")),
+                    "and does not promise the thread backend: " + messages);
+        }
+    }
+
+    @Test
     void shouldPickLinuxAioForDirectAndThreadsForBufferedFilesWhenIoUringIsBlocked() throws Exception {
         Syscalls syscalls = new ForwardingSyscalls() {
             @Override

@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,7 +73,6 @@ public class SubmitReap {
         public FileBackendChoice backend;
 
         EventLoop loop;
-        Arena arena;
         AsyncFile file;
         MemorySegment buffer;
         boolean done; // loop thread (= benchmark thread) only
@@ -87,15 +85,13 @@ public class SubmitReap {
                 throw new IllegalStateException(backend + " is not available here: " + unavailable);
             }
             loop = EventLoop.builder().name("bench-loop").fileBackend(backend).build();
-            arena = Arena.ofShared(); // the thread backend's workers read into it too
             file = AsyncFile.open(loop, DEV_ZERO, FileOption.READ);
-            buffer = AlignedBuffers.allocate(arena, BLOCK, AlignedBuffers.SAFE_ALIGNMENT);
+            buffer = AlignedBuffers.allocate(BLOCK, AlignedBuffers.SAFE_ALIGNMENT); // used by the kernel directly
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             loop.close(); // closes the file once nothing is in flight
-            arena.close();
         }
 
         @Override

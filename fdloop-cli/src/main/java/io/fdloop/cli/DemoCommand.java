@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +91,7 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         try (EventLoop loop = EventLoop.builder().name("demo").queueDepth(Math.min(count, 65536))
-                .fileBackend(choice).observer(trace).build();
-             Arena arena = Arena.ofShared()) {
+                .fileBackend(choice).observer(trace).build()) {
             Set<FileOption> options = EnumSet.of(FileOption.READ, FileOption.WRITE, FileOption.CREATE, FileOption.TRUNCATE);
             if (direct) {
                 options.add(FileOption.DIRECT);
@@ -104,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                     asyncFile.backend(), direct ? ", alignment " + asyncFile.directAlignment().memory() + "/"
                             + asyncFile.directAlignment().offset() + " from " + asyncFile.directAlignment().source() : "");
 
-            Demo demo = new Demo(loop, asyncFile, arena, trace);
+            Demo demo = new Demo(loop, asyncFile, trace);
             demo.start();
             while (!demo.finished()) {
                 loop.runOnce(Duration.ofSeconds(5));
@@ -181,10 +179,10 @@ final class DemoCommand implements Callable<Integer> {
         private Phase phase = Phase.IDLE;
         String failure;
 
-        Demo(EventLoop loop, AsyncFile file, Arena arena, Trace trace) {
+        Demo(EventLoop loop, AsyncFile file, Trace trace) {
             this.loop = loop;
             this.file = file;
-            this.buffers = AlignedBuffers.allocate(arena, (long) count * BLOCK, BLOCK);
+            this.buffers = AlignedBuffers.allocate((long) count * BLOCK, BLOCK);
             this.trace = trace;
             trace.demo = this;
         }

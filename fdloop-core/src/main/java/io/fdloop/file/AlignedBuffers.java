@@ -10,11 +10,14 @@ import java.nio.ByteBuffer;
  * <p><b>Stateless; thread-safe.</b>
  *
  * <pre>{@code
- * MemorySegment block = AlignedBuffers.allocate(arena, file, 4096);   // fits file.directAlignment()
+ * MemorySegment block = AlignedBuffers.allocate(file, 4096);   // fits file.directAlignment()
  * }</pre>
  *
- * The arena must stay open until every operation using the buffer has completed: the kernel
- * writes into it until then.
+ * The forms without an arena allocate from {@link Arena#ofAuto()}: memory the garbage collector
+ * frees once nothing references it, which an operation in flight does, so the kernel uses it
+ * directly (zero copy). A buffer of an arena that can be closed ({@link Arena#ofShared()}) is
+ * copied through a loop buffer instead, since the arena could be closed while the kernel uses it;
+ * see {@link AsyncFile}.
  */
 public final class AlignedBuffers {
     /** An alignment every Linux file system and device accepts for O_DIRECT: one page. */
@@ -23,13 +26,26 @@ public final class AlignedBuffers {
     private AlignedBuffers() {
     }
 
-    /** {@code size} bytes aligned to {@code alignment} (a power of two). */
+    /** {@code size} bytes aligned to {@code alignment} (a power of two), freed by the garbage collector. */
+    public static MemorySegment allocate(long size, long alignment) {
+        return allocate(Arena.ofAuto(), size, alignment);
+    }
+
+    /**
+     * {@code size} bytes rounded up to, and aligned for, what {@code file} needs for direct I/O, freed
+     * by the garbage collector.
+     */
+    public static MemorySegment allocate(AsyncFile file, long size) {
+        return allocate(Arena.ofAuto(), file, size);
+    }
+
+    /** {@code size} bytes aligned to {@code alignment} (a power of two), from {@code arena}. */
     public static MemorySegment allocate(Arena arena, long size, long alignment) {
         checkAlignment(alignment);
         return arena.allocate(size, alignment);
     }
 
-    /** {@code size} bytes rounded up to, and aligned for, what {@code file} needs for direct I/O. */
+    /** {@code size} bytes rounded up to, and aligned for, what {@code file} needs for direct I/O, from {@code arena}. */
     public static MemorySegment allocate(Arena arena, AsyncFile file, long size) {
         DirectAlignment alignment = file.directAlignment();
         long rounded = roundUp(size, alignment.offset());

@@ -33,27 +33,56 @@ import java.util.concurrent.RejectedExecutionException;
  * A file whose reads, writes and syncs complete on an {@link EventLoop}'s thread.
  *
  * <p><b>Thread-safe</b>: every method may be called from any thread. Called on the loop thread,
- * an operation is queued at once and goes out with the loop's next batch (one {@code io_submit}
- * for everything queued in an iteration); from another thread it hops onto the loop first.
- * Completions (futures and handlers) always run on the loop thread, except that an operation
- * issued after the loop closed fails at once on the calling thread.
+ * an operation is queued at once and goes out with the loop's next batch (one {@code io_uring_enter}
+ * or {@code io_submit} for everything queued in an iteration); from another thread it hops onto the
+ * loop first. Completions (futures and handlers) run on the loop thread; so do failures, which are
+ * never delivered inside the call that caused them (a handler that retries from {@code failed}
+ * does not recurse). Only an operation handed to a loop that has closed fails on the calling thread.
  *
- * <p>Direct files ({@link FileOption#DIRECT}) use Linux AIO: each request carries
- * {@code IOCB_FLAG_RESFD} and the loop's AIO eventfd, which sits in the loop's epoll set. Buffered
- * files use a small pool of threads, because Linux AIO on a buffered file runs synchronously
- * inside {@code io_submit} and would block the loop; their completions also arrive through an
- * eventfd in the same epoll set. {@link #backend()} tells which one a file got.
+ * <p><b>Backends.</b> Each file gets the best mechanism the loop's host allows (see
+ * {@link io.fdloop.FileBackendChoice}): io_uring when it is usable; otherwise Linux AIO for
+ * {@link FileOption#DIRECT} files (each request carries {@code IOCB_FLAG_RESFD} and the loop's AIO
+ * eventfd) and a small pool of threads for buffered ones (Linux AIO would perform buffered I/O
+ * inside {@code io_submit}, on the loop thread). Every backend's completions arrive through an
+ * eventfd in the loop's epoll set. {@link #backend()} tells which one a file got.
  *
- * <p>Buffers: native {@link MemorySegment}s and direct {@link ByteBuffer}s. Heap buffers are
- * refused (the operation fails with {@link IllegalArgumentException}): the kernel writes into the
- * buffer after the call returns, and the garbage collector may move heap memory. A buffer must
- * stay valid (its arena open) until its operation completes. A ByteBuffer's position advances by
- * the bytes transferred, as with {@code java.nio} channels.
+ * <p><b>Files.</b> Regular files and block devices, and the memory devices that never wait
+ * ({@code /dev/null}, {@code /dev/zero}, {@code /dev/full}, {@code /dev/random}, {@code /dev/urandom}).
+ * A directory, FIFO, socket or other device is refused at open with a
+ * {@link java.nio.file.FileSystemException} saying what it is: their reads can wait forever.
+ *
+ * <p><b>Buffers</b>: native {@link MemorySegment}s and direct {@link ByteBuffer}s. Heap memory is
+ * refused (the operation fails with {@link IllegalArgumentException}): the garbage collector may move
+ * it while the kernel uses it. What fdloop does with the rest, so that the kernel never writes into
+ * memory that has been freed:
+ * <ul>
+ *   <li>Memory freed only once unreachable — {@link java.lang.foreign.Arena#global()},
+ *       {@link java.lang.foreign.Arena#ofAuto()} (as {@link AlignedBuffers#allocate(long, long)}
+ *       gives), {@link ByteBuffer#allocateDirect} and mapped buffers — is handed to the kernel directly
+ *       (zero copy); the operation references it until its completion is reaped.</li>
+ *   <li>Memory of an {@link java.lang.foreign.Arena#ofShared() Arena.ofShared()}, which any thread may
+ *       close at any time, is copied through a buffer of the loop's (into it before a write, out of it
+ *       after a read), since the public API offers no way to keep such an arena open while the kernel
+ *       uses it. Closing the arena early is then harmless: a read whose arena closed fails with
+ *       {@link IllegalStateException} and its bytes are dropped. Prefer automatic arenas for I/O
+ *       buffers.</li>
+ *   <li>A segment whose arena is already closed fails with {@code IllegalStateException("Already
+ *       closed")}; a segment of an {@link java.lang.foreign.Arena#ofConfined() Arena.ofConfined()}
+ *       with {@code IllegalStateException("Confined session not supported...")}, as the JDK's
+ *       asynchronous channels refuse it.</li>
+ * </ul>
+ * A ByteBuffer's position advances by the bytes transferred, as with {@code java.nio} channels.
  *
  * <p>Results follow {@code pread(2)}: the number of bytes transferred, fewer than asked (possibly
  * 0) at end of file. Bad arguments, misaligned direct I/O, a closed file or loop all fail the
  * operation's future or handler with an exception that says what was wrong; nothing is thrown
  * from the call itself except for null arguments.
+ *
+ * <p><b>Closing</b> stops taking operations; those in flight complete with their results. What is
+ * still in flight at half the loop's {@link EventLoop.Builder#closeTimeout close timeout} is cancelled
+ * where the kernel can (io_uring; requests the thread backend has not started), completing with
+ * {@link java.nio.channels.AsynchronousCloseException}; what is left at the whole timeout is
+ * abandoned: it fails with {@code AsynchronousCloseException}, and its buffer is kept alive for good.
  */
 public final class AsyncFile implements AutoCloseable {
     /** The most Linux transfers in one read or write ({@code MAX_RW_COUNT}). */
@@ -201,7 +230,12 @@ public final class AsyncFile implements AutoCloseable {
         return alignment != null;
     }
 
-    /** The mechanism serving this file: {@code "aio"} (Linux AIO) or {@code "threads"}. */
+    /**
+     * The mechanism serving this file: {@code "uring"} (io_uring), {@code "aio"} (Linux AIO) or
+     * {@code "threads"}. On Linux AIO, a request the file's driver cannot take asynchronously
+     * ({@code EINVAL} from {@code io_submit}, as for {@code /dev/full} or procfs files) is performed
+     * by the thread backend, so that its result is the one the other backends give.
+     */
     public String backend() {
         return backend.name();
     }
@@ -638,8 +672,9 @@ public final class AsyncFile implements AutoCloseable {
     // ---- closing --------------------------------------------------------------------------
 
     /**
-     * Closes the file once the operations in flight have completed (each still gets its result);
-     * operations issued after this call fail with {@link ClosedChannelException}. Idempotent. Any thread.
+     * Closes the file once the operations in flight have completed, were cancelled or abandoned (see
+     * the class Javadoc: within the loop's close timeout); operations issued after this call fail with
+     * {@link ClosedChannelException}. The future completes when the fd is closed. Idempotent. Any thread.
      */
     public CompletableFuture<Void> closeAsync() {
         if (host.inLoop()) {

@@ -17,7 +17,7 @@ public enum FileOption {
     /**
      * Bypass the page cache (O_DIRECT). Buffers, offsets and lengths must then be aligned to what
      * {@link AsyncFile#directAlignment()} reports; {@link AlignedBuffers} allocates such buffers.
-     * Direct files use Linux AIO, which is truly asynchronous only for them.
+     * Direct files can use Linux AIO (truly asynchronous only for them) where io_uring is not usable.
      */
     DIRECT,
     /** Each write reaches stable storage before it completes, as if followed by fdatasync (O_DSYNC). */

@@ -33,12 +33,7 @@ final class Measurement {
         Window window = new Window(job, startNs);
         Slots slots = new Slots(job);
         JvmEngine.Execution execution;
-        try {
-            execution = engine.start(job, window, slots.array());
-        } catch (Exception | Error e) {
-            slots.close();
-            throw e;
-        }
+        execution = engine.start(job, window, slots.array());
         boolean drained = false;
         progress.begin(label(engine.name(), job));
         try {
@@ -60,7 +55,6 @@ final class Measurement {
             progress.end();
             if (drained) {
                 execution.close();
-                slots.close();
             } // else the kernel may still write into the buffers: leave them (and the engine's threads) be
         }
     }
