@@ -1,8 +1,9 @@
 /**
  * fdloop: one epoll loop for every kind of file descriptor Linux can wait on.
  *
- * <p>Only {@code io.fdloop} and {@code io.fdloop.file} are API. Everything under
- * {@code io.fdloop.internal} is implementation and may change without notice.
+ * <p>The API is {@code io.fdloop} (the loop, fds, timers, signals, user events) and
+ * {@code io.fdloop.file} (files). Everything under {@code io.fdloop.internal} is implementation and
+ * may change without notice.
  */
 module io.fdloop {
     requires jdk.unsupported; // sun.misc.Signal: the JVM's own signal hook, see SignalBridge

@@ -1,7 +1,5 @@
 package io.fdloop;
 
-import io.fdloop.internal.linux.EpollEvents;
-
 /**
  * What a registration waits for: readability, writability or both, level- or edge-triggered.
  *
@@ -48,21 +46,6 @@ public final class Interest {
 
     public boolean isEdgeTriggered() {
         return edgeTriggered;
-    }
-
-    /** The epoll event mask for this interest; hang-ups are always reported. */
-    int epollEvents() {
-        int events = EpollEvents.EPOLLRDHUP;
-        if (read) {
-            events |= EpollEvents.EPOLLIN;
-        }
-        if (write) {
-            events |= EpollEvents.EPOLLOUT;
-        }
-        if (edgeTriggered) {
-            events |= EpollEvents.EPOLLET;
-        }
-        return events;
     }
 
     @Override

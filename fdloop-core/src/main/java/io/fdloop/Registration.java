@@ -1,7 +1,6 @@
 package io.fdloop;
 
 import java.io.IOException;
-import java.util.Objects;
 
 /**
  * An fd registered with an {@link EventLoop}: its interest can be changed and it can be cancelled.
@@ -9,79 +8,52 @@ import java.util.Objects;
  *
  * <p><b>Thread-safe</b>: every method may be called from any thread.
  */
-public final class Registration implements AutoCloseable {
+public interface Registration extends AutoCloseable {
     /** The fd is readable (EPOLLIN). */
-    public static final int READABLE = 0x001;
+    int READABLE = 0x001;
     /** The fd is writable (EPOLLOUT). */
-    public static final int WRITABLE = 0x004;
+    int WRITABLE = 0x004;
     /** An error is pending on the fd (EPOLLERR). */
-    public static final int ERROR = 0x008;
+    int ERROR = 0x008;
     /** The peer hung up (EPOLLHUP or EPOLLRDHUP). */
-    public static final int HANGUP = 0x010;
+    int HANGUP = 0x010;
 
-    private final Reactor reactor;
-    private final int fd;
-    private final FdHandler handler;
-    final long token;
-    private volatile Interest interest;
-    private volatile boolean cancelled;
+    /**
+     * The fd watched. Any thread.
+     *
+     * @return the fd number given to {@link EventLoop#register(int, Interest, FdHandler)}
+     */
+    int fd();
 
-    Registration(Reactor reactor, int fd, Interest interest, FdHandler handler, long token) {
-        this.reactor = reactor;
-        this.fd = fd;
-        this.interest = interest;
-        this.handler = handler;
-        this.token = token;
-    }
+    /**
+     * What the registration waits for now. Any thread.
+     *
+     * @return the interest last given
+     */
+    Interest interest();
 
-    public int fd() {
-        return fd;
-    }
+    /**
+     * Whether the registration was cancelled, by {@link #cancel()} or by its loop's close. Any thread.
+     *
+     * @return true once cancelled
+     */
+    boolean isCancelled();
 
-    public Interest interest() {
-        return interest;
-    }
+    /**
+     * Changes what the registration waits for. Any thread.
+     *
+     * @param interest the new interest
+     * @throws IOException           when epoll refuses the change (the fd was closed)
+     * @throws IllegalStateException when the registration was cancelled
+     */
+    void modify(Interest interest) throws IOException;
 
-    public boolean isCancelled() {
-        return cancelled;
-    }
-
-    /** Changes what the registration waits for. */
-    public void modify(Interest newInterest) throws IOException {
-        Objects.requireNonNull(newInterest, "interest");
-        if (cancelled) {
-            throw new IllegalStateException("registration of fd " + fd + " was cancelled");
-        }
-        reactor.modify(this, newInterest);
-        interest = newInterest;
-    }
-
-    /** Removes the fd from the loop; its handler is not called again. Idempotent. */
-    public void cancel() {
-        if (!cancelled) {
-            cancelled = true;
-            reactor.deregister(this);
-        }
-    }
+    /** Removes the fd from the loop; its handler is not called again. Idempotent. Any thread. */
+    void cancel();
 
     /** Same as {@link #cancel()}. */
     @Override
-    public void close() {
+    default void close() {
         cancel();
-    }
-
-    void dispatch(int readyOps) {
-        if (!cancelled) {
-            handler.ready(this, readyOps);
-        }
-    }
-
-    void markCancelled() {
-        cancelled = true;
-    }
-
-    @Override
-    public String toString() {
-        return "Registration[fd=" + fd + ", " + interest + (cancelled ? ", cancelled]" : "]");
     }
 }

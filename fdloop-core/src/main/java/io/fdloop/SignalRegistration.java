@@ -3,52 +3,33 @@ package io.fdloop;
 /**
  * A signal handler installed with {@link EventLoop#onSignal(Signal, Runnable)}.
  *
- * <p><b>Thread-safe.</b>
+ * <p><b>Thread-safe</b>: every method may be called from any thread.
  */
-public final class SignalRegistration implements AutoCloseable {
-    private final Reactor reactor;
-    private final Signal signal;
-    private final Runnable handler;
-    private volatile boolean cancelled;
+public interface SignalRegistration extends AutoCloseable {
 
-    SignalRegistration(Reactor reactor, Signal signal, Runnable handler) {
-        this.reactor = reactor;
-        this.signal = signal;
-        this.handler = handler;
-    }
+    /**
+     * The signal handled. Any thread.
+     *
+     * @return the signal given to {@link EventLoop#onSignal}
+     */
+    Signal signal();
 
-    public Signal signal() {
-        return signal;
-    }
-
-    public boolean isCancelled() {
-        return cancelled;
-    }
+    /**
+     * Whether the handler was removed, by {@link #cancel()} or by its loop's close. Any thread.
+     *
+     * @return true once removed
+     */
+    boolean isCancelled();
 
     /**
      * Removes the handler. When no loop handles the signal any more, the JVM's own handler comes
-     * back (for INT, TERM and HUP: run the shutdown hooks and exit). Idempotent.
+     * back (for INT, TERM and HUP: run the shutdown hooks and exit). Idempotent. Any thread.
      */
-    public void cancel() {
-        synchronized (this) {
-            if (cancelled) {
-                return;
-            }
-            cancelled = true;
-        }
-        reactor.cancelSignal(this);
-    }
+    void cancel();
 
+    /** Same as {@link #cancel()}. */
     @Override
-    public void close() {
+    default void close() {
         cancel();
-    }
-
-    Runnable handler() {
-        return handler;
-    }
-
-    void markCancelled() {
-        cancelled = true;
     }
 }

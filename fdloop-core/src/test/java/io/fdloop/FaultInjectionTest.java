@@ -1,7 +1,9 @@
 package io.fdloop;
 
+import io.fdloop.internal.loop.LoopBuilder;
+import io.fdloop.file.FileSettings;
 import io.fdloop.file.AlignedBuffers;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
 import io.fdloop.internal.linux.Errno;
@@ -69,7 +71,7 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, count, iocbPointers);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.AIO);
         assertTrue(refusals.get() > 2, "the fault was injected");
     }
 
@@ -84,7 +86,7 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, Math.min(count, 7), iocbPointers);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.AIO);
         assertTrue(calls.get() >= 2 * BLOCKS / 7, "batches were split: " + calls.get() + " io_submit calls");
     }
 
@@ -109,7 +111,7 @@ class FaultInjectionTest {
                 return reads.incrementAndGet() % 3 == 1 ? -Errno.EINTR : kernel.read(fd, address, count);
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AIO);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.AIO);
         assertTrue(submits.get() > 1 && waits.get() > 1 && reads.get() > 1);
     }
 
@@ -128,8 +130,8 @@ class FaultInjectionTest {
                 return n;
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("eio").daemon(true).syscalls(syscalls)
-                .fileBackend(FileBackendChoice.AIO).forceIoGetevents(true).start();
+        try (EventLoop loop = new LoopBuilder().name("eio").daemon(true).syscalls(syscalls)
+                .with(FileSettings.defaults().withBackend(FileBackend.AIO).withForceIoGetevents(true)).start();
              AsyncFile file = AsyncFile.open(loop, dir.resolve("eio.dat"), FileOption.READ, FileOption.WRITE,
                      FileOption.CREATE, FileOption.DIRECT)) {
             MemorySegment buffers = AlignedBuffers.allocate(arena, 4096L * 16, 4096);
@@ -167,8 +169,8 @@ class FaultInjectionTest {
                 return kernel.ioSubmit(context, count, iocbPointers);
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("refused").daemon(true).syscalls(syscalls)
-                .fileBackend(FileBackendChoice.AIO).start();
+        try (EventLoop loop = new LoopBuilder().name("refused").daemon(true).syscalls(syscalls)
+                .with(FileSettings.defaults().withBackend(FileBackend.AIO)).start();
              AsyncFile file = AsyncFile.open(loop, dir.resolve("refused.dat"), FileOption.READ, FileOption.WRITE,
                      FileOption.CREATE, FileOption.DIRECT)) {
             MemorySegment buffers = AlignedBuffers.allocate(arena, 4096L * 8, 4096);
@@ -223,11 +225,11 @@ class FaultInjectionTest {
         };
         logger.addHandler(capture);
         try {
-            assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AUTO);
-            try (EventLoop loop = EventLoop.builder().name("no-aio").daemon(true).syscalls(syscalls).start();
+            assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.AUTO);
+            try (EventLoop loop = new LoopBuilder().name("no-aio").daemon(true).syscalls(syscalls).start();
                  AsyncFile file = AsyncFile.open(loop, dir.resolve("fallback.dat"), FileOption.READ,
                          FileOption.WRITE, FileOption.CREATE, FileOption.DIRECT)) {
-                assertEquals("threads", file.backend());
+                assertEquals(FileBackend.THREADS, file.backend());
             }
         } finally {
             logger.removeHandler(capture);
@@ -268,8 +270,8 @@ class FaultInjectionTest {
             }
         };
         logger.addHandler(capture);
-        try (EventLoop loop = EventLoop.builder().name("forced-aio").daemon(true).syscalls(syscalls)
-                .fileBackend(FileBackendChoice.AIO).start()) {
+        try (EventLoop loop = new LoopBuilder().name("forced-aio").daemon(true).syscalls(syscalls)
+                .with(FileSettings.defaults().withBackend(FileBackend.AIO)).start()) {
             IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                     () -> AsyncFile.open(loop, dir.resolve("forced.dat"), FileOption.WRITE, FileOption.CREATE,
                             FileOption.DIRECT));
@@ -293,15 +295,15 @@ class FaultInjectionTest {
                 return -Errno.EPERM;
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("no-uring").daemon(true).syscalls(syscalls).start();
+        try (EventLoop loop = new LoopBuilder().name("no-uring").daemon(true).syscalls(syscalls).start();
              AsyncFile direct = AsyncFile.open(loop, dir.resolve("direct.dat"), FileOption.WRITE, FileOption.CREATE,
                      FileOption.DIRECT);
              AsyncFile buffered = AsyncFile.open(loop, dir.resolve("buffered.dat"), FileOption.WRITE,
                      FileOption.CREATE)) {
-            assertEquals("aio", direct.backend());
-            assertEquals("threads", buffered.backend());
+            assertEquals(FileBackend.AIO, direct.backend());
+            assertEquals(FileBackend.THREADS, buffered.backend());
         }
-        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.AUTO);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.AUTO);
     }
 
     @Test
@@ -312,8 +314,8 @@ class FaultInjectionTest {
                 return -Errno.ENOSYS;
             }
         };
-        try (EventLoop loop = EventLoop.builder().name("forced").daemon(true).syscalls(syscalls)
-                .fileBackend(FileBackendChoice.URING).start()) {
+        try (EventLoop loop = new LoopBuilder().name("forced").daemon(true).syscalls(syscalls)
+                .with(FileSettings.defaults().withBackend(FileBackend.URING)).start()) {
             IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                     () -> AsyncFile.open(loop, dir.resolve("forced.dat"), FileOption.WRITE, FileOption.CREATE));
             assertTrue(refused.getMessage().contains("io_uring is unavailable") && refused.getMessage().contains("ENOSYS"),
@@ -335,15 +337,15 @@ class FaultInjectionTest {
                 };
             }
         };
-        assertAllBlocksWrittenAndReadBack(syscalls, FileBackendChoice.URING);
+        assertAllBlocksWrittenAndReadBack(syscalls, FileBackend.URING);
         assertTrue(calls.get() > 4 * BLOCKS / 5, "the faults were injected: " + calls.get() + " calls");
     }
 
     /** BLOCKS direct 4 KiB writes queued in one iteration, then read back and compared. */
-    private void assertAllBlocksWrittenAndReadBack(Syscalls syscalls, FileBackendChoice backend) throws Exception {
+    private void assertAllBlocksWrittenAndReadBack(Syscalls syscalls, FileBackend backend) throws Exception {
         Path path = dir.resolve("faults-" + System.nanoTime() + ".dat");
-        try (EventLoop loop = EventLoop.builder().name("faults").daemon(true).syscalls(syscalls).queueDepth(64)
-                .fileBackend(backend).start();
+        try (EventLoop loop = new LoopBuilder().name("faults").daemon(true).syscalls(syscalls)
+                .with(FileSettings.defaults().withQueueDepth(64).withBackend(backend)).start();
              AsyncFile file = AsyncFile.open(loop, path, FileOption.READ, FileOption.WRITE, FileOption.CREATE,
                      FileOption.DIRECT)) {
             MemorySegment source = AlignedBuffers.allocate(arena, 4096L * BLOCKS, 4096);

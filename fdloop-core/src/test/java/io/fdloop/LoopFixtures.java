@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the loop tests share: real pipes and socket pairs, and ways to wait without timing.
  * Every wait is bounded by a generous timeout and asserted, never measured.
  */
-final class LoopFixtures {
-    static final long TIMEOUT_S = 30;
-    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+public final class LoopFixtures {
+    public static final long TIMEOUT_S = 30;
+    public static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
 
     private static final Syscalls SYS = Syscalls.linux();
 
@@ -32,7 +32,7 @@ final class LoopFixtures {
     }
 
     /** {@code pipe2(O_NONBLOCK | O_CLOEXEC)}: {read end, write end}. */
-    static int[] pipe() {
+    public static int[] pipe() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             assertEquals(0, SYS.pipe2(fds, Arch.O_NONBLOCK | Arch.O_CLOEXEC), "pipe2");
@@ -41,7 +41,7 @@ final class LoopFixtures {
     }
 
     /** A non-blocking AF_UNIX stream socket pair. */
-    static int[] socketPair() {
+    public static int[] socketPair() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             assertEquals(0, SYS.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), "socketpair");
@@ -50,7 +50,7 @@ final class LoopFixtures {
     }
 
     /** Writes all of {@code bytes} (small enough to fit the fd's buffer). */
-    static void write(int fd, byte[] bytes) {
+    public static void write(int fd, byte[] bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocateFrom(JAVA_BYTE, bytes);
             assertEquals(bytes.length, SYS.write(fd, buffer.address(), bytes.length), "write fd " + fd);
@@ -58,7 +58,7 @@ final class LoopFixtures {
     }
 
     /** Reads until EAGAIN or end of file; the bytes read (maybe none). */
-    static byte[] drain(int fd) {
+    public static byte[] drain(int fd) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(4096);
@@ -75,14 +75,14 @@ final class LoopFixtures {
         }
     }
 
-    static void close(int... fds) {
+    public static void close(int... fds) {
         for (int fd : fds) {
             SYS.close(fd);
         }
     }
 
     /** The loop's thread, asked of the loop itself. */
-    static Thread loopThread(EventLoop loop) throws Exception {
+    public static Thread loopThread(EventLoop loop) throws Exception {
         CompletableFuture<Thread> thread = new CompletableFuture<>();
         loop.execute(() -> thread.complete(Thread.currentThread()));
         return thread.get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -94,7 +94,7 @@ final class LoopFixtures {
      * level-triggered fd that stayed ready would have been reported that many times. Tasks alone
      * would not do: the loop runs the tasks queued by tasks in the same iteration.
      */
-    static void iterate(EventLoop loop, int iterations) throws InterruptedException {
+    public static void iterate(EventLoop loop, int iterations) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger left = new AtomicInteger(iterations);
         Runnable link = new Runnable() {
@@ -111,12 +111,12 @@ final class LoopFixtures {
         await(done, "the loop iterated " + iterations + " times");
     }
 
-    static void await(CountDownLatch latch, String what) throws InterruptedException {
+    public static void await(CountDownLatch latch, String what) throws InterruptedException {
         assertTrue(latch.await(TIMEOUT_S, TimeUnit.SECONDS), "timed out waiting: " + what);
     }
 
     /** For use inside loop callbacks: waits for a latch the test thread releases. */
-    static void awaitUnchecked(CountDownLatch latch) {
+    public static void awaitUnchecked(CountDownLatch latch) {
         try {
             if (!latch.await(TIMEOUT_S, TimeUnit.SECONDS)) {
                 throw new AssertionError("timed out inside a loop callback");
@@ -127,7 +127,7 @@ final class LoopFixtures {
         }
     }
 
-    static void sleepUnchecked(long millis) {
+    public static void sleepUnchecked(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,6 +1,9 @@
 package io.fdloop;
 
+import io.fdloop.internal.loop.LoopBuilder;
+import io.fdloop.file.FileSettings;
 import io.fdloop.file.AsyncFile;
+import io.fdloop.file.FileBackend;
 import io.fdloop.file.FileOption;
 import io.fdloop.file.IoHandler;
 import io.fdloop.internal.linux.Errno;
@@ -66,9 +69,9 @@ class StuckRequestTest {
 
     @Test
     void shouldCancelAnIoUringReadThatNeverCompletesWhenTheFileCloses() throws Exception {
-        assumeTrue(FileBackendChoice.URING.isAvailable(), FileBackendChoice.URING::unavailabilityCause);
+        assumeTrue(FileBackend.URING.isAvailable(), FileBackend.URING::unavailabilityCause);
         Path fifo = fifo();
-        try (EventLoop loop = EventLoop.builder().daemon(true).fileBackend(FileBackendChoice.URING)
+        try (EventLoop loop = new LoopBuilder().daemon(true).with(FileSettings.defaults().withBackend(FileBackend.URING))
                 .closeTimeout(CLOSE_TIMEOUT).syscalls(fifoPassingForAFile()).start()) {
             AsyncFile file = AsyncFile.open(loop, fifo);
             CompletableFuture<Integer> read = file.read(Arena.ofAuto().allocate(4096), 0);
@@ -83,9 +86,9 @@ class StuckRequestTest {
 
     @Test
     void shouldEndTheCloseOfALoopWhoseRequestNeverCompletes() throws Exception {
-        assumeTrue(FileBackendChoice.URING.isAvailable(), FileBackendChoice.URING::unavailabilityCause);
+        assumeTrue(FileBackend.URING.isAvailable(), FileBackend.URING::unavailabilityCause);
         Path fifo = fifo();
-        EventLoop loop = EventLoop.builder().daemon(true).fileBackend(FileBackendChoice.URING)
+        EventLoop loop = new LoopBuilder().daemon(true).with(FileSettings.defaults().withBackend(FileBackend.URING))
                 .closeTimeout(CLOSE_TIMEOUT).syscalls(fifoPassingForAFile()).start();
         AsyncFile file = AsyncFile.open(loop, fifo);
         CompletableFuture<Integer> read = file.read(Arena.ofAuto().allocate(4096), 0);
@@ -114,7 +117,7 @@ class StuckRequestTest {
             }
         };
         Path path = Files.write(dir.resolve("file.dat"), new byte[8192]);
-        try (EventLoop loop = EventLoop.builder().daemon(true).fileBackend(FileBackendChoice.THREADS)
+        try (EventLoop loop = new LoopBuilder().daemon(true).with(FileSettings.defaults().withBackend(FileBackend.THREADS))
                 .closeTimeout(CLOSE_TIMEOUT).syscalls(hangingReads).start()) {
             AsyncFile file = AsyncFile.open(loop, path, FileOption.READ);
             CompletableFuture<Integer> read = file.read(Arena.ofAuto().allocate(4096), 4096);
@@ -136,7 +139,7 @@ class StuckRequestTest {
      */
     @Test
     void shouldServeTimersWhileIoSubmitRefusesARequestThatIsRetriedAtOnce() throws Exception {
-        assumeTrue(FileBackendChoice.AIO.isAvailable(), FileBackendChoice.AIO::unavailabilityCause);
+        assumeTrue(FileBackend.AIO.isAvailable(), FileBackend.AIO::unavailabilityCause);
         AtomicBoolean refuse = new AtomicBoolean(true);
         Syscalls refusingSubmits = new ForwardingSyscalls() {
             @Override
@@ -145,7 +148,7 @@ class StuckRequestTest {
             }
         };
         Path path = Files.write(dir.resolve("file.dat"), new byte[4096]);
-        try (EventLoop loop = EventLoop.builder().daemon(true).fileBackend(FileBackendChoice.AIO)
+        try (EventLoop loop = new LoopBuilder().daemon(true).with(FileSettings.defaults().withBackend(FileBackend.AIO))
                 .syscalls(refusingSubmits).start();
              AsyncFile file = AsyncFile.open(loop, path, FileOption.READ, FileOption.DIRECT)) {
             MemorySegment buffer = Arena.ofAuto().allocate(4096, 4096);

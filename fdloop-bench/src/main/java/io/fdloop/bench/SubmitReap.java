@@ -1,7 +1,8 @@
 package io.fdloop.bench;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
+import io.fdloop.file.FileSettings;
 import io.fdloop.file.AlignedBuffers;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *       a cross-thread hand-off each way and needs a second core.</li>
  * </ul>
  *
- * A backend this kernel or sandbox lacks ({@link FileBackendChoice#isAvailable()} false) fails its
+ * A backend this kernel or sandbox lacks ({@link FileBackend#isAvailable()} false) fails its
  * setup with the kernel's reason, and JMH reports that row as failed and goes on with the others.
  * The baseline is the JDK's synchronous {@link FileChannel#read(ByteBuffer, long)} into a direct
  * buffer: one {@code pread}, the floor any asynchronous path adds to. Queue depth 1 is the worst
@@ -70,7 +71,7 @@ public class SubmitReap {
     @State(Scope.Thread)
     public static class Loop implements IoHandler<Loop> {
         @Param({"AIO", "URING", "THREADS"})
-        public FileBackendChoice backend;
+        public FileBackend backend;
 
         EventLoop loop;
         AsyncFile file;
@@ -84,7 +85,7 @@ public class SubmitReap {
             if (unavailable != null) {
                 throw new IllegalStateException(backend + " is not available here: " + unavailable);
             }
-            loop = EventLoop.builder().name("bench-loop").fileBackend(backend).build();
+            loop = EventLoop.builder().name("bench-loop").with(FileSettings.defaults().withBackend(backend)).build();
             file = AsyncFile.open(loop, DEV_ZERO, FileOption.READ);
             buffer = AlignedBuffers.allocate(BLOCK, AlignedBuffers.SAFE_ALIGNMENT); // used by the kernel directly
         }

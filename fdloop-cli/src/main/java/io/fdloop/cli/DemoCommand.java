@@ -2,7 +2,8 @@ package io.fdloop.cli;
 
 import io.fdloop.EventFd;
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
+import io.fdloop.file.FileSettings;
 import io.fdloop.Interest;
 import io.fdloop.LoopObserver;
 import io.fdloop.Registration;
@@ -78,20 +79,20 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(Path path) throws IOException, InterruptedException {
         Trace trace = new Trace();
-        FileBackendChoice choice;
+        FileBackend choice;
         try {
-            choice = FileBackendChoice.valueOf(backend.toUpperCase(java.util.Locale.ROOT));
+            choice = FileBackend.valueOf(backend.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             System.err.println("demo: --backend must be aio, uring, threads or auto, was " + backend);
             return 2;
         }
-        if (choice == FileBackendChoice.AIO && !direct) {
+        if (choice == FileBackend.AIO && !direct) {
             System.err.println("demo: Linux AIO runs buffered I/O synchronously inside io_submit: use --direct with "
                     + "--backend aio, or another backend");
             return 2;
         }
-        try (EventLoop loop = EventLoop.builder().name("demo").queueDepth(Math.min(count, 65536))
-                .fileBackend(choice).observer(trace).build()) {
+        try (EventLoop loop = EventLoop.builder().name("demo").observer(trace)
+                .with(FileSettings.defaults().withBackend(choice).withQueueDepth(Math.min(count, 65536))).build()) {
             Set<FileOption> options = EnumSet.of(FileOption.READ, FileOption.WRITE, FileOption.CREATE, FileOption.TRUNCATE);
             if (direct) {
                 options.add(FileOption.DIRECT);
@@ -99,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             AsyncFile asyncFile = AsyncFile.open(loop, path, options);
             asyncFile.allocate(0, (long) count * BLOCK);
             out.printf("demo: %s, %d x 4 KiB, %s, backend %s%s%n", path, count, direct ? "O_DIRECT" : "buffered",
-                    asyncFile.backend(), direct ? ", alignment " + asyncFile.directAlignment().memory() + "/"
+                    asyncFile.backend().name().toLowerCase(java.util.Locale.ROOT), direct ? ", alignment " + asyncFile.directAlignment().memory() + "/"
                             + asyncFile.directAlignment().offset() + " from " + asyncFile.directAlignment().source() : "");
 
             Demo demo = new Demo(loop, asyncFile, trace);
@@ -114,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             out.printf("demo: %d wake-ups: %d %s, %d timer, %d user eventfd%n", trace.wakeups,
-                    trace.aio + trace.uring + trace.threads, asyncFile.backend(), trace.timer, demo.pokes);
+                    trace.aio + trace.uring + trace.threads, asyncFile.backend().name().toLowerCase(java.util.Locale.ROOT), trace.timer, demo.pokes);
             out.printf("demo: %d writes, %d reads completed via eventfd+epoll; data verified%n", count, count);
             return 0;
         }

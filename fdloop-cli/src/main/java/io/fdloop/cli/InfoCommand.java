@@ -1,6 +1,6 @@
 package io.fdloop.cli;
 
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import io.fdloop.file.DirectIoSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
         description = "Show the kernel, the file backends available here (and why not), AIO and io_uring limits, "
                 + "and what direct I/O needs on a file system.")
 final class InfoCommand implements Callable<Integer> {
-    private static final List<FileBackendChoice> BACKENDS =
-            List.of(FileBackendChoice.AIO, FileBackendChoice.URING, FileBackendChoice.THREADS);
+    private static final List<FileBackend> BACKENDS =
+            List.of(FileBackend.AIO, FileBackend.URING, FileBackend.THREADS);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
             description = "A directory or file whose file system to examine (default: the working directory).")
@@ -51,7 +51,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("kernel     Linux %s, %s%n", kernel(), System.getProperty("os.arch"));
         out.printf("jdk        %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vm.name"));
         out.println("backends");
-        for (FileBackendChoice backend : BACKENDS) {
+        for (FileBackend backend : BACKENDS) {
             out.printf("  %-8s %s%n", name(backend),
                     backend.isAvailable() ? "available" : "unavailable: " + backend.unavailabilityCause());
         }
@@ -66,8 +66,8 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             out.printf("  O_DIRECT does not work here: %s%n", direct.reason());
         }
-        out.printf("auto       direct files: %s; buffered files: %s%n", name(FileBackendChoice.autoFor(true)),
-                name(FileBackendChoice.autoFor(false)));
+        out.printf("auto       direct files: %s; buffered files: %s%n", name(FileBackend.autoFor(true)),
+                name(FileBackend.autoFor(false)));
     }
 
     private static String toJson(Path target, DirectIoSupport direct) {
@@ -77,7 +77,7 @@ final class InfoCommand implements Callable<Integer> {
         json.append("  \"jdk\": ").append(quote(System.getProperty("java.version"))).append(",\n");
         json.append("  \"backends\": {");
         for (int i = 0; i < BACKENDS.size(); i++) {
-            FileBackendChoice backend = BACKENDS.get(i);
+            FileBackend backend = BACKENDS.get(i);
             json.append(i == 0 ? "\n" : ",\n").append("    ").append(quote(name(backend)))
                     .append(": {\"available\": ").append(backend.isAvailable())
                     .append(", \"cause\": ").append(quote(backend.unavailabilityCause())).append("}");
@@ -98,12 +98,12 @@ final class InfoCommand implements Callable<Integer> {
             json.append(", \"o_direct_cause\": ").append(quote(direct.reason()));
         }
         json.append("},\n");
-        json.append("  \"auto\": {\"direct\": ").append(quote(name(FileBackendChoice.autoFor(true))))
-                .append(", \"buffered\": ").append(quote(name(FileBackendChoice.autoFor(false)))).append("}\n}");
+        json.append("  \"auto\": {\"direct\": ").append(quote(name(FileBackend.autoFor(true))))
+                .append(", \"buffered\": ").append(quote(name(FileBackend.autoFor(false)))).append("}\n}");
         return json.toString();
     }
 
-    private static String name(FileBackendChoice backend) {
+    private static String name(FileBackend backend) {
         return backend.name().toLowerCase(Locale.ROOT);
     }
 

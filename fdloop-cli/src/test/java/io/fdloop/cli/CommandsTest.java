@@ -1,6 +1,6 @@
 package io.fdloop.cli;
 
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import io.fdloop.cli.bench.FioEngine;
 import io.fdloop.cli.bench.JsonParser;
 import io.fdloop.cli.bench.Rw;
@@ -33,14 +33,14 @@ class CommandsTest {
     @ValueSource(strings = {"aio", "uring", "threads", "auto"})
     void shouldEndTheDemoWithTheVerifiedLineOnEveryBackend(String backend) throws Exception {
         if (!backend.equals("auto")) {
-            FileBackendChoice choice = FileBackendChoice.valueOf(backend.toUpperCase(Locale.ROOT));
+            FileBackend choice = FileBackend.valueOf(backend.toUpperCase(Locale.ROOT));
             assumeTrue(choice.isAvailable(), () -> backend + " is unavailable here: " + choice.unavailabilityCause());
         }
         Path file = dir.resolve("demo.dat");
         Run run = run("demo", "--backend", backend, "--count", "300", "--file", file.toString());
         assertEquals(0, run.exitCode, run.out);
         assertTrue(run.out.contains("demo: 300 writes, 300 reads completed via eventfd+epoll; data verified"), run.out);
-        String expected = backend.equals("auto") ? FileBackendChoice.autoFor(true).name().toLowerCase(Locale.ROOT) : backend;
+        String expected = backend.equals("auto") ? FileBackend.autoFor(true).name().toLowerCase(Locale.ROOT) : backend;
         assertTrue(run.out.contains("backend " + expected), run.out);
     }
 
@@ -155,7 +155,7 @@ class CommandsTest {
     void shouldPutFiosRowsAndTheRatiosBesideFdloopsWithVsFio() {
         String missing = new FioEngine("libaio").unavailableBecause();
         assumeTrue(missing == null, () -> "fio: " + missing);
-        assumeTrue(FileBackendChoice.AIO.isAvailable(), "Linux AIO");
+        assumeTrue(FileBackend.AIO.isAvailable(), "Linux AIO");
         Run run = run("bench", "--file", "/dev/zero", "--rw", "read", "--qd", "4", "--runtime", "200ms", "--warmup", "0s",
                 "--engines", "fdloop-aio", "--vs-fio", "--json");
         assertEquals(0, run.exitCode, run.err);

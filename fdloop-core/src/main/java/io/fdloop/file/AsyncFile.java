@@ -1,33 +1,16 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.NativeIOException;
-import io.fdloop.internal.file.FileBackend;
-import io.fdloop.internal.file.OpKind;
-import io.fdloop.internal.linux.Arch;
-import io.fdloop.internal.linux.Errno;
-import io.fdloop.internal.linux.Errors;
-import io.fdloop.internal.linux.FileOpen;
-import io.fdloop.internal.linux.Flock;
-import io.fdloop.internal.linux.GuardedFd;
-import io.fdloop.internal.loop.LoopAccess;
-import io.fdloop.internal.loop.LoopHost;
+import io.fdloop.internal.file.FileOpener;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonReadableChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A file whose reads, writes and syncs complete on an {@link EventLoop}'s thread.
@@ -40,7 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
  * does not recurse). Only an operation handed to a loop that has closed fails on the calling thread.
  *
  * <p><b>Backends.</b> Each file gets the best mechanism the loop's host allows (see
- * {@link io.fdloop.FileBackendChoice}): io_uring when it is usable; otherwise Linux AIO for
+ * {@link FileBackend} and {@link FileSettings}): io_uring when it is usable; otherwise Linux AIO for
  * {@link FileOption#DIRECT} files (each request carries {@code IOCB_FLAG_RESFD} and the loop's AIO
  * eventfd) and a small pool of threads for buffered ones (Linux AIO would perform buffered I/O
  * inside {@code io_submit}, on the loop thread). Every backend's completions arrive through an
@@ -84,45 +67,22 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link java.nio.channels.AsynchronousCloseException}; what is left at the whole timeout is
  * abandoned: it fails with {@code AsynchronousCloseException}, and its buffer is kept alive for good.
  */
-public final class AsyncFile implements AutoCloseable {
+public interface AsyncFile extends AutoCloseable {
     /** The most Linux transfers in one read or write ({@code MAX_RW_COUNT}). */
-    public static final int MAX_TRANSFER = 0x7fff_f000;
+    int MAX_TRANSFER = 0x7fff_f000;
     /** The most buffers in one vectored operation ({@code IOV_MAX}). */
-    public static final int MAX_BUFFERS = 1024;
+    int MAX_BUFFERS = 1024;
 
-    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
-
-    private final EventLoop loop;
-    private final LoopHost host;
-    private final FileEngine engine;
-    private final FileBackend backend;
-    private final Path path;
-    private final int fd;
-    private final GuardedFd guard; // fd for blocking calls from other threads, which may race the close
-    private final boolean readable;
-    private final boolean writable;
-    private final DirectAlignment alignment;
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private volatile int state = OPEN;
-    private int inFlight; // loop thread
-    private io.fdloop.Timer closeTimer; // loop thread: set while closing with operations in flight
-
-    private AsyncFile(EventLoop loop, LoopHost host, FileEngine engine, FileBackend backend, Path path, int fd,
-                      boolean readable, boolean writable, DirectAlignment alignment) {
-        this.loop = loop;
-        this.host = host;
-        this.engine = engine;
-        this.backend = backend;
-        this.path = path;
-        this.fd = fd;
-        this.guard = new GuardedFd(host.syscalls(), fd);
-        this.readable = readable;
-        this.writable = writable;
-        this.alignment = alignment;
-    }
-
-    /** Opens {@code path} on {@code loop}; see {@link #open(EventLoop, Path, Set)}. */
-    public static AsyncFile open(EventLoop loop, Path path, FileOption... options) throws IOException {
+    /**
+     * Opens {@code path} on {@code loop}; see {@link #open(EventLoop, Path, Set)}. Any thread.
+     *
+     * @param loop    the loop whose thread runs the file's completions
+     * @param path    the file, of the default file system
+     * @param options how to open it; neither READ nor WRITE means READ
+     * @return the open file
+     * @throws IOException when the file cannot be opened
+     */
+    static AsyncFile open(EventLoop loop, Path path, FileOption... options) throws IOException {
         Set<FileOption> set = EnumSet.noneOf(FileOption.class);
         for (FileOption option : options) {
             set.add(Objects.requireNonNull(option, "option"));
@@ -131,136 +91,91 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     /**
-     * Opens {@code path} for asynchronous I/O on {@code loop}. Any thread; blocks like open(2).
+     * Opens {@code path} for asynchronous I/O on {@code loop}, on the backend the loop's
+     * {@link FileSettings} choose. Any thread; blocks like open(2).
      *
-     * @throws IOException when the file cannot be opened (the message names the path and the
-     *                     reason), or when DIRECT is asked of a file system without direct I/O
+     * @param loop    the loop whose thread runs the file's completions
+     * @param path    the file, of the default file system
+     * @param options how to open it; neither READ nor WRITE means READ
+     * @return the open file
+     * @throws IOException when the file cannot be opened (the message names the path and the reason),
+     *                     is not a regular file or block device, or DIRECT is asked of a file system
+     *                     without direct I/O
+     * @throws java.nio.file.ProviderMismatchException for a path of another file system than the default one
      */
-    public static AsyncFile open(EventLoop loop, Path path, Set<FileOption> options) throws IOException {
-        return open(loop, path, options, FileOpen.DEFAULT_MODE);
-    }
-
-    /** {@link #open(EventLoop, Path, Set)} creating the file with {@code mode} (before the umask). */
-    static AsyncFile open(EventLoop loop, Path path, Set<FileOption> options, int mode) throws IOException {
-        Objects.requireNonNull(path, "path");
-        Path platformPath = DefaultPaths.toPlatform(path);
-        LoopHost host = LoopAccess.host(loop);
-        if (host.isShuttingDown()) {
-            throw loopClosed();
-        }
-        boolean writable = options.contains(FileOption.WRITE);
-        boolean readable = options.contains(FileOption.READ) || !writable;
-        boolean direct = options.contains(FileOption.DIRECT);
-        int flags = readable && writable ? Arch.O_RDWR : writable ? Arch.O_WRONLY : Arch.O_RDONLY;
-        if (options.contains(FileOption.CREATE_NEW)) {
-            flags |= Arch.O_CREAT | Arch.O_EXCL;
-        } else if (options.contains(FileOption.CREATE)) {
-            flags |= Arch.O_CREAT;
-        }
-        if (options.contains(FileOption.TRUNCATE) && writable) {
-            flags |= Arch.O_TRUNC;
-        }
-        if (options.contains(FileOption.SYNC)) {
-            flags |= Arch.O_SYNC;
-        } else if (options.contains(FileOption.DSYNC)) {
-            flags |= Arch.O_DSYNC;
-        }
-        if (direct) {
-            flags |= Arch.current().oDirect();
-        }
-        // O_NONBLOCK, so that opening a FIFO cannot wait for its other end; cleared once the file is known
-        // to be one fdloop serves (io_uring would otherwise fail reads that must wait with EAGAIN).
-        int fd;
-        try {
-            fd = FileOpen.open(host.syscalls(), platformPath, flags | Arch.O_NONBLOCK, mode);
-        } catch (NativeIOException e) {
-            // A non-blocking open for writing of a FIFO without a reader: the kind of file is the problem.
-            if (e.errorName().equals("ENXIO") && isOther(platformPath)) {
-                FileSystemException refused = new FileSystemException(platformPath.toString(), null,
-                        "is a FIFO or a device, not a regular file (AsyncFile opens regular files and block devices)");
-                refused.initCause(e);
-                throw refused;
-            }
-            throw e;
-        }
-        try {
-            FileSystemException refused = FileTypes.refusal(platformPath, FileOpen.type(host.syscalls(), fd));
-            if (refused != null) {
-                throw refused;
-            }
-            FileOpen.clearNonBlocking(host.syscalls(), fd, platformPath);
-            DirectAlignment alignment = null;
-            if (direct) {
-                FileOpen.DirectAlignment found = FileOpen.directAlignment(host.syscalls(), fd);
-                alignment = new DirectAlignment(found.memory(), found.offset(), found.logicalBlockSize(), found.source());
-            }
-            FileEngine engine = FileEngine.of(host);
-            FileBackend backend = engine.backendFor(direct);
-            AsyncFile file = new AsyncFile(loop, host, engine, backend, path, fd, readable, writable, alignment);
-            if (!engine.register(file)) {
-                throw new RejectedExecutionException("the loop closed while " + path + " was being opened");
-            }
-            return file;
-        } catch (IOException | RuntimeException e) {
-            host.syscalls().close(fd);
-            if (e instanceof RejectedExecutionException) {
-                throw loopClosed();
-            }
-            throw e;
-        }
-    }
-
-    private static boolean isOther(Path path) {
-        try {
-            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isOther();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    public EventLoop loop() {
-        return loop;
-    }
-
-    public boolean isDirect() {
-        return alignment != null;
+    static AsyncFile open(EventLoop loop, Path path, Set<FileOption> options) throws IOException {
+        return FileOpener.open(loop, path, options, null, FileOpener.DEFAULT_MODE);
     }
 
     /**
-     * The mechanism serving this file: {@code "uring"} (io_uring), {@code "aio"} (Linux AIO) or
-     * {@code "threads"}. On Linux AIO, a request the file's driver cannot take asynchronously
-     * ({@code EINVAL} from {@code io_submit}, as for {@code /dev/full} or procfs files) is performed
-     * by the thread backend, so that its result is the one the other backends give.
+     * Opens {@code path} on {@code loop} on the given backend, whatever the loop's settings say (for
+     * benchmarks, tests, and files that need one mechanism). Any thread; blocks like open(2).
+     *
+     * @param loop    the loop whose thread runs the file's completions
+     * @param path    the file, of the default file system
+     * @param backend the mechanism for this file; {@link FileBackend#AUTO} is the loop's choice
+     * @param options how to open it; neither READ nor WRITE means READ
+     * @return the open file
+     * @throws IOException when the file cannot be opened, or the backend is unavailable here (saying why)
      */
-    public String backend() {
-        return backend.name();
+    static AsyncFile open(EventLoop loop, Path path, FileBackend backend, Set<FileOption> options) throws IOException {
+        return FileOpener.open(loop, path, options, Objects.requireNonNull(backend, "backend"), FileOpener.DEFAULT_MODE);
     }
 
     /**
-     * What direct I/O needs of this file's buffers, offsets and lengths.
+     * The file's path, as given to {@code open}. Any thread.
      *
+     * @return the path
+     */
+    Path path();
+
+    /**
+     * The loop whose thread runs this file's completions. Any thread.
+     *
+     * @return the loop
+     */
+    EventLoop loop();
+
+    /**
+     * Whether the file was opened with {@link FileOption#DIRECT}. Any thread.
+     *
+     * @return true for O_DIRECT
+     */
+    boolean isDirect();
+
+    /**
+     * The mechanism serving this file: {@link FileBackend#URING}, {@link FileBackend#AIO} or
+     * {@link FileBackend#THREADS}, never {@code AUTO}. On Linux AIO, a request the file's driver
+     * cannot take asynchronously ({@code EINVAL} from {@code io_submit}, as for {@code /dev/full} or
+     * procfs files) is performed by the thread backend, so that its result is the one the other
+     * backends give. Any thread.
+     *
+     * @return the backend
+     */
+    FileBackend backend();
+
+    /**
+     * What direct I/O needs of this file's buffers, offsets and lengths. Any thread.
+     *
+     * @return the alignment
      * @throws IllegalStateException when the file was not opened with {@link FileOption#DIRECT}
      */
-    public DirectAlignment directAlignment() {
-        if (alignment == null) {
-            throw new IllegalStateException(path + " was not opened with DIRECT: it has no alignment requirement");
-        }
-        return alignment;
-    }
+    DirectAlignment directAlignment();
 
-    /** The file's current size. Any thread; blocks like statx(2). */
-    public long size() throws IOException {
-        int fd = acquireFd();
-        try {
-            return FileOpen.size(host.syscalls(), fd);
-        } finally {
-            guard.release();
-        }
-    }
+    /**
+     * Whether the file is open: not yet closing. Any thread.
+     *
+     * @return true until {@link #closeAsync()} or {@link #close()} begins
+     */
+    boolean isOpen();
+
+    /**
+     * The file's current size. Any thread; blocks like statx(2).
+     *
+     * @return the size in bytes
+     * @throws IOException when the file is closed or statx fails
+     */
+    long size() throws IOException;
 
     /**
      * Sets the file's length to {@code size}, as ftruncate(2): the bytes past a smaller size are
@@ -268,507 +183,239 @@ public final class AsyncFile implements AutoCloseable {
      * which never grows a file). Operations in flight are not waited for. Any thread; blocks like
      * ftruncate(2).
      *
-     * @throws NonWritableChannelException when the file was not opened for writing
+     * @param size the new length
+     * @throws IOException                   when the file is closed or ftruncate fails
+     * @throws java.nio.channels.NonWritableChannelException when the file was not opened for writing
      */
-    public void truncate(long size) throws IOException {
-        if (size < 0) {
-            throw new IllegalArgumentException("size must be >= 0, was " + size);
-        }
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
-        int fd = acquireFd();
-        try {
-            FileOpen.truncate(host.syscalls(), fd, size, path);
-        } finally {
-            guard.release();
-        }
-    }
-
-    public boolean isOpen() {
-        return state == OPEN;
-    }
+    void truncate(long size) throws IOException;
 
     /**
      * Reserves disk blocks for {@code [position, position + length)} (fallocate(2), mode 0), growing
-     * the file if needed. Preallocating keeps later direct writes there from allocating blocks inside
-     * {@code io_submit}, which would block the loop. Any thread; blocks like fallocate(2).
+     * the file if needed. Preallocated blocks are still unwritten: the first write to each converts it,
+     * a journal commit on ext4 and xfs; write zeros once where every later write must be fast (see the
+     * README on appending with O_DIRECT). Any thread; blocks like fallocate(2).
+     *
+     * @param position where the range starts
+     * @param length   its length, positive
+     * @throws IOException when the file is closed, or the file system cannot preallocate
      */
-    public void allocate(long position, long length) throws IOException {
-        if (position < 0 || length <= 0) {
-            throw new IllegalArgumentException("allocate needs position >= 0 and length > 0, was position "
-                    + position + ", length " + length);
-        }
-        int fd = acquireFd();
-        try {
-            FileOpen.allocate(host.syscalls(), fd, position, length, path);
-        } finally {
-            guard.release();
-        }
-    }
-
-    // ---- blocking calls for FdloopAsyncChannel: any thread --------------------------------
-
-    boolean readable() {
-        return readable;
-    }
-
-    boolean writable() {
-        return writable;
-    }
-
-    /** fsync(2) or fdatasync(2) on the calling thread. */
-    void syncNow(boolean metadata) throws IOException {
-        int fd = acquireFd();
-        try {
-            FileOpen.sync(host.syscalls(), fd, metadata, path);
-        } finally {
-            guard.release();
-        }
-    }
-
-    /** The device and inode of this file. */
-    FileOpen.FileId id() throws IOException {
-        int fd = acquireFd();
-        try {
-            return FileOpen.id(host.syscalls(), fd);
-        } finally {
-            guard.release();
-        }
-    }
-
-    /**
-     * One OFD lock command on this file (see {@link Flock#apply}): 0, or {@code -errno}.
-     * {@link Flock#F_OFD_SETLKW} blocks the calling thread until the range is granted; the fd stays
-     * open until it returns, even if the file is closed meanwhile.
-     */
-    int ofdLock(int command, short type, long start, long length) throws ClosedChannelException {
-        int fd = acquireFd();
-        try {
-            return Flock.apply(host.syscalls(), fd, command, type, start, length);
-        } finally {
-            guard.release();
-        }
-    }
-
-    /** The fd, for one blocking call: it is not closed (nor its number reused) until {@code guard.release()}. */
-    private int acquireFd() throws ClosedChannelException {
-        if (state != OPEN || !guard.acquire()) {
-            throw new ClosedChannelException();
-        }
-        return fd;
-    }
+    void allocate(long position, long length) throws IOException;
 
     // ---- futures --------------------------------------------------------------------------
 
-    /** Reads into {@code dst} from {@code position}; completes with the bytes read. */
-    public CompletableFuture<Integer> read(MemorySegment dst, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        read(dst, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Reads into {@code dst} from {@code position}. Any thread.
+     *
+     * @param dst      where the bytes go: its whole size is asked for
+     * @param position the file offset
+     * @return the bytes read, fewer at end of file
+     */
+    CompletableFuture<Integer> read(MemorySegment dst, long position);
 
-    /** Reads into {@code dst}'s remaining bytes from {@code position}, advancing its position. */
-    public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        read(dst, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Reads into {@code dst}'s remaining bytes from {@code position}, advancing its position. Any thread.
+     *
+     * @param dst      a direct buffer
+     * @param position the file offset
+     * @return the bytes read, fewer at end of file
+     */
+    CompletableFuture<Integer> read(ByteBuffer dst, long position);
 
-    /** Writes {@code src} at {@code position}; completes with the bytes written. */
-    public CompletableFuture<Integer> write(MemorySegment src, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        write(src, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Writes {@code src} at {@code position}. Any thread.
+     *
+     * @param src      the bytes: the whole segment
+     * @param position the file offset
+     * @return the bytes written
+     */
+    CompletableFuture<Integer> write(MemorySegment src, long position);
 
-    /** Writes {@code src}'s remaining bytes at {@code position}, advancing its position. */
-    public CompletableFuture<Integer> write(ByteBuffer src, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        write(src, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Writes {@code src}'s remaining bytes at {@code position}, advancing its position. Any thread.
+     *
+     * @param src      a direct buffer
+     * @param position the file offset
+     * @return the bytes written
+     */
+    CompletableFuture<Integer> write(ByteBuffer src, long position);
 
-    /** Reads from {@code position} into {@code dsts} in order (preadv). */
-    public CompletableFuture<Integer> read(MemorySegment[] dsts, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        read(dsts, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Reads from {@code position} into {@code dsts} in order (preadv). Any thread.
+     *
+     * @param dsts     1 to {@link #MAX_BUFFERS} segments
+     * @param position the file offset
+     * @return the bytes read, fewer at end of file
+     */
+    CompletableFuture<Integer> read(MemorySegment[] dsts, long position);
 
-    /** Reads from {@code position} into {@code dsts} in order (preadv), advancing their positions. */
-    public CompletableFuture<Integer> read(ByteBuffer[] dsts, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        read(dsts, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Reads from {@code position} into {@code dsts} in order (preadv), advancing their positions. Any thread.
+     *
+     * @param dsts     1 to {@link #MAX_BUFFERS} direct buffers
+     * @param position the file offset
+     * @return the bytes read, fewer at end of file
+     */
+    CompletableFuture<Integer> read(ByteBuffer[] dsts, long position);
 
-    /** Writes {@code srcs} in order at {@code position} (pwritev). */
-    public CompletableFuture<Integer> write(MemorySegment[] srcs, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        write(srcs, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Writes {@code srcs} in order at {@code position} (pwritev). Any thread.
+     *
+     * @param srcs     1 to {@link #MAX_BUFFERS} segments
+     * @param position the file offset
+     * @return the bytes written
+     */
+    CompletableFuture<Integer> write(MemorySegment[] srcs, long position);
 
-    /** Writes {@code srcs}' remaining bytes in order at {@code position} (pwritev), advancing their positions. */
-    public CompletableFuture<Integer> write(ByteBuffer[] srcs, long position) {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        write(srcs, position, future, FutureHandler.INSTANCE);
-        return future;
-    }
+    /**
+     * Writes {@code srcs}' remaining bytes in order at {@code position} (pwritev), advancing their
+     * positions. Any thread.
+     *
+     * @param srcs     1 to {@link #MAX_BUFFERS} direct buffers
+     * @param position the file offset
+     * @return the bytes written
+     */
+    CompletableFuture<Integer> write(ByteBuffer[] srcs, long position);
 
-    /** Flushes data and metadata to stable storage (fsync; {@code IOCB_CMD_FSYNC} on Linux AIO). */
-    public CompletableFuture<Void> fsync() {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        fsync(future, FutureHandler.INSTANCE);
-        return future.thenApply(ignored -> null);
-    }
+    /**
+     * Flushes data and metadata to stable storage (fsync). Which writes it covers: see the README's
+     * ordering rules (writes that completed before it was issued, on every backend). Any thread.
+     *
+     * @return completes when the kernel says the data is durable
+     */
+    CompletableFuture<Void> fsync();
 
-    /** Flushes data, and only the metadata needed to read it back (fdatasync; {@code IOCB_CMD_FDSYNC}). */
-    public CompletableFuture<Void> fdatasync() {
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        fdatasync(future, FutureHandler.INSTANCE);
-        return future.thenApply(ignored -> null);
-    }
+    /**
+     * Flushes data, and only the metadata needed to read it back (fdatasync); see {@link #fsync()}. Any thread.
+     *
+     * @return completes when the kernel says the data is durable
+     */
+    CompletableFuture<Void> fdatasync();
 
     // ---- callbacks ------------------------------------------------------------------------
 
-    public <A> void read(MemorySegment dst, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.READ, Objects.requireNonNull(dst, "dst"), position, attachment, handler);
-    }
+    /**
+     * {@link #read(MemorySegment, long)} with a callback: nothing is allocated per operation when
+     * called on the loop thread with a callback that captures nothing (carry the state in the
+     * attachment). Any thread; the callback runs on the loop thread.
+     *
+     * @param <A>        the attachment's type
+     * @param dst        where the bytes go
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes read, or the failure
+     */
+    <A> void read(MemorySegment dst, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void read(ByteBuffer dst, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.READ, Objects.requireNonNull(dst, "dst"), position, attachment, handler);
-    }
+    /**
+     * {@link #read(ByteBuffer, long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param dst        a direct buffer
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes read, or the failure
+     */
+    <A> void read(ByteBuffer dst, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void write(MemorySegment src, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.WRITE, Objects.requireNonNull(src, "src"), position, attachment, handler);
-    }
+    /**
+     * {@link #write(MemorySegment, long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param src        the bytes
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written, or the failure
+     */
+    <A> void write(MemorySegment src, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void write(ByteBuffer src, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.WRITE, Objects.requireNonNull(src, "src"), position, attachment, handler);
-    }
+    /**
+     * {@link #write(ByteBuffer, long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param src        a direct buffer
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written, or the failure
+     */
+    <A> void write(ByteBuffer src, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void read(MemorySegment[] dsts, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.READV, Objects.requireNonNull(dsts, "dsts"), position, attachment, handler);
-    }
+    /**
+     * {@link #read(MemorySegment[], long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param dsts       1 to {@link #MAX_BUFFERS} segments
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes read, or the failure
+     */
+    <A> void read(MemorySegment[] dsts, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void read(ByteBuffer[] dsts, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.READV, Objects.requireNonNull(dsts, "dsts"), position, attachment, handler);
-    }
+    /**
+     * {@link #read(ByteBuffer[], long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param dsts       1 to {@link #MAX_BUFFERS} direct buffers
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes read, or the failure
+     */
+    <A> void read(ByteBuffer[] dsts, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void write(MemorySegment[] srcs, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.WRITEV, Objects.requireNonNull(srcs, "srcs"), position, attachment, handler);
-    }
+    /**
+     * {@link #write(MemorySegment[], long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param srcs       1 to {@link #MAX_BUFFERS} segments
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written, or the failure
+     */
+    <A> void write(MemorySegment[] srcs, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void write(ByteBuffer[] srcs, long position, A attachment, IoHandler<? super A> handler) {
-        start(OpKind.WRITEV, Objects.requireNonNull(srcs, "srcs"), position, attachment, handler);
-    }
+    /**
+     * {@link #write(ByteBuffer[], long)} with a callback (see {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param srcs       1 to {@link #MAX_BUFFERS} direct buffers
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written, or the failure
+     */
+    <A> void write(ByteBuffer[] srcs, long position, A attachment, IoCallback<? super A> callback);
 
-    public <A> void fsync(A attachment, IoHandler<? super A> handler) {
-        start(OpKind.FSYNC, null, 0, attachment, handler);
-    }
+    /**
+     * {@link #fsync()} with a callback, which receives 0 on success.
+     *
+     * @param <A>        the attachment's type
+     * @param attachment handed back to the callback
+     * @param callback   receives 0, or the failure
+     */
+    <A> void fsync(A attachment, IoCallback<? super A> callback);
 
-    public <A> void fdatasync(A attachment, IoHandler<? super A> handler) {
-        start(OpKind.FDATASYNC, null, 0, attachment, handler);
-    }
-
-    // ---- issuing --------------------------------------------------------------------------
-
-    private <A> void start(int kind, Object buffer, long position, A attachment, IoHandler<? super A> handler) {
-        Objects.requireNonNull(handler, "handler");
-        if (!host.inLoop()) {
-            try {
-                host.execute(() -> start(kind, buffer, position, attachment, handler));
-            } catch (RejectedExecutionException e) {
-                CallerDelivery.fail(handler, attachment, loopClosed());
-            }
-            return;
-        }
-        Throwable refused;
-        try {
-            refused = issue(kind, buffer, position, attachment, handler);
-        } catch (IllegalStateException closedOrConfined) {
-            refused = closedOrConfined; // the buffer's arena, from KernelMemory
-        }
-        if (refused != null) {
-            Throwable error = refused;
-            // Never inside the caller's own call: a handler that retries on failure must not recurse.
-            host.runLater(() -> handler.failed(error, attachment));
-        }
-    }
-
-    /** Checks the operation and hands it to the backend; returns why it was refused, or null. Loop thread. */
-    private <A> Throwable issue(int kind, Object buffer, long position, A attachment, IoHandler<? super A> handler) {
-        if (state != OPEN) {
-            return new ClosedChannelException();
-        }
-        if (host.isShuttingDown()) {
-            return loopClosed();
-        }
-        RuntimeException refused = check(kind, position);
-        if (refused != null) {
-            return refused;
-        }
-        if (buffer == null) {
-            engine.issue(this, backend, kind, fd, 0, 0, 0, 0, null, attachment, handler);
-            return null;
-        }
-        boolean kernelWrites = kind == OpKind.READ || kind == OpKind.READV;
-        if (buffer instanceof Object[] buffers) {
-            String problem = checkVector(buffers, kernelWrites);
-            if (problem != null) {
-                return new IllegalArgumentException(problem);
-            }
-            long total = 0;
-            boolean held = true;
-            for (Object element : buffers) {
-                total += Buffers.length(element);
-                held &= KernelMemory.canHold(Buffers.segment(element));
-            }
-            problem = checkTransfer(total, position);
-            if (problem != null) {
-                return new IllegalArgumentException(problem);
-            }
-            if (held) {
-                Buffers.Vector vector = Buffers.vector(buffers);
-                engine.issue(this, backend, kind, fd, vector.iovecs().address(), total, position, buffers.length, vector,
-                        attachment, handler);
-            } else {
-                issueBounced(kernelWrites ? OpKind.READ : OpKind.WRITE, buffers.clone(), total, position, attachment,
-                        handler);
-            }
-            return null;
-        }
-        String problem = Buffers.problem(buffer, kernelWrites);
-        if (problem == null) {
-            problem = checkAddress(Buffers.address(buffer));
-        }
-        if (problem == null) {
-            problem = checkTransfer(Buffers.length(buffer), position);
-        }
-        if (problem != null) {
-            return new IllegalArgumentException(problem);
-        }
-        if (KernelMemory.canHold(Buffers.segment(buffer))) {
-            engine.issue(this, backend, kind, fd, Buffers.address(buffer), Buffers.length(buffer), position, 0, buffer,
-                    attachment, handler);
-        } else {
-            issueBounced(kind, buffer, Buffers.length(buffer), position, attachment, handler);
-        }
-        return null;
-    }
-
-    /** The kernel uses a loop buffer in place of the caller's, which its arena could free meanwhile. */
-    private <A> void issueBounced(int kind, Object user, long length, long position, A attachment,
-                                  IoHandler<? super A> handler) {
-        boolean read = kind == OpKind.READ;
-        BounceBuffers.Bounce bounce = engine.bounceBuffers().take(length, alignment == null ? 1 : alignment.memory(),
-                user, read);
-        if (!read) {
-            Buffers.copyIn(user, bounce.kernel);
-        }
-        engine.issue(this, backend, kind, fd, bounce.kernel.address(), length, position, 0, bounce, attachment, handler);
-    }
-
-    private RuntimeException check(int kind, long position) {
-        boolean reads = kind == OpKind.READ || kind == OpKind.READV;
-        boolean writes = kind == OpKind.WRITE || kind == OpKind.WRITEV;
-        if (reads && !readable) {
-            return new NonReadableChannelException();
-        }
-        if (writes && !writable) {
-            return new NonWritableChannelException();
-        }
-        if (position < 0) {
-            return new IllegalArgumentException("position must be >= 0, was " + position);
-        }
-        return null;
-    }
-
-    private String checkVector(Object[] buffers, boolean kernelWrites) {
-        if (buffers.length == 0 || buffers.length > MAX_BUFFERS) {
-            return "a vectored operation takes 1 to " + MAX_BUFFERS + " buffers, was given " + buffers.length;
-        }
-        for (int i = 0; i < buffers.length; i++) {
-            String problem = Buffers.problem(buffers[i], kernelWrites);
-            if (problem == null) {
-                problem = checkAddress(Buffers.address(buffers[i]));
-            }
-            if (problem == null && alignment != null && Buffers.length(buffers[i]) % alignment.offset() != 0) {
-                problem = misaligned("length", Long.toString(Buffers.length(buffers[i])), alignment.offset());
-            }
-            if (problem != null) {
-                return "buffer " + i + ": " + problem;
-            }
-        }
-        return null;
-    }
-
-    private String checkAddress(long address) {
-        if (alignment != null && address % alignment.memory() != 0) {
-            return misaligned("buffer address", "0x" + Long.toHexString(address), alignment.memory());
-        }
-        return null;
-    }
-
-    private String checkTransfer(long length, long position) {
-        if (length > MAX_TRANSFER) {
-            return "one operation transfers at most " + MAX_TRANSFER + " bytes (Linux's limit), was asked " + length;
-        }
-        if (alignment != null) {
-            if (position % alignment.offset() != 0) {
-                return misaligned("file offset", Long.toString(position), alignment.offset());
-            }
-            if (length % alignment.offset() != 0) {
-                return misaligned("length", Long.toString(length), alignment.offset());
-            }
-        }
-        return null;
-    }
-
-    private String misaligned(String what, String value, int required) {
-        return "O_DIRECT on " + path + " needs buffer addresses aligned to " + alignment.memory()
-                + " bytes and file offsets and lengths to multiples of " + alignment.offset() + " bytes (from "
-                + alignment.source() + "); " + what + " " + value + " is not a multiple of " + required
-                + " (AlignedBuffers allocates aligned buffers)";
-    }
-
-    /** The exception for a failed completion. */
-    Throwable failure(int kind, long negativeErrno) {
-        if (state != OPEN && (negativeErrno == -Errno.ECANCELED || negativeErrno == -Errno.EBADF)) {
-            AsynchronousCloseException closed = new AsynchronousCloseException();
-            closed.initCause(Errors.exception(OpKind.callName(kind), negativeErrno, path.toString()));
-            return closed;
-        }
-        if (negativeErrno == -Errno.EINVAL && alignment != null) {
-            return new IOException(Errors.describe(OpKind.callName(kind), Errno.EINVAL, path.toString())
-                    + "; O_DIRECT needs buffer addresses aligned to " + alignment.memory()
-                    + " bytes and offsets and lengths to multiples of " + alignment.offset());
-        }
-        return Errors.exception(OpKind.callName(kind), negativeErrno, path.toString());
-    }
-
-    void issued() {
-        inFlight++;
-    }
-
-    void completed() {
-        inFlight--;
-        if (inFlight == 0 && state == CLOSING) {
-            closeNow();
-        }
-    }
-
-    GuardedFd guard() {
-        return guard;
-    }
-
-    /** Whether an EINVAL from this file's backend means "not asynchronously": buffered files on Linux AIO. */
-    boolean backendRoutesBufferedRefusals() {
-        return alignment == null && backend.name().equals("aio");
-    }
+    /**
+     * {@link #fdatasync()} with a callback, which receives 0 on success.
+     *
+     * @param <A>        the attachment's type
+     * @param attachment handed back to the callback
+     * @param callback   receives 0, or the failure
+     */
+    <A> void fdatasync(A attachment, IoCallback<? super A> callback);
 
     // ---- closing --------------------------------------------------------------------------
 
     /**
      * Closes the file once the operations in flight have completed, were cancelled or abandoned (see
-     * the class Javadoc: within the loop's close timeout); operations issued after this call fail with
-     * {@link ClosedChannelException}. The future completes when the fd is closed. Idempotent. Any thread.
+     * above: within the loop's close timeout); operations issued after this call fail with
+     * {@link java.nio.channels.ClosedChannelException}. Idempotent. Any thread.
+     *
+     * @return completes when the fd is closed
      */
-    public CompletableFuture<Void> closeAsync() {
-        if (host.inLoop()) {
-            beginClose();
-        } else {
-            try {
-                // Through the task queue, so operations this thread issued before still go out.
-                host.execute(this::beginClose);
-            } catch (RejectedExecutionException e) {
-                // the closing loop closes its files itself once their I/O is done
-            }
-        }
-        return closeFuture;
-    }
+    CompletableFuture<Void> closeAsync();
 
     /**
-     * Stops taking operations; those in flight complete, and what is left of them at half the loop's
-     * close timeout is cancelled, and at the whole of it abandoned (failed, its memory kept).
-     */
-    private void beginClose() {
-        if (state != OPEN) {
-            return;
-        }
-        state = CLOSING;
-        if (inFlight == 0) {
-            closeNow();
-            return;
-        }
-        long halfNs = host.closeTimeoutNs() / 2;
-        closeTimer = host.schedule(() -> {
-            cancelInFlight();
-            closeTimer = host.schedule(() -> engine.abandon(this), halfNs);
-        }, halfNs);
-    }
-
-    /** Half the close timeout passed with operations in flight: asks the kernel to cancel them. Loop thread. */
-    void cancelInFlight() {
-        if (state == CLOSING && inFlight > 0) {
-            engine.cancelInFlight(this, backend, fd);
-        }
-    }
-
-    /**
-     * Closes the file: from another thread, waits until the operations in flight completed and
-     * the fd is closed; on the loop thread, starts the close and returns (see {@link #closeAsync()}).
+     * Closes the file: from another thread, waits until the operations in flight completed and the
+     * fd is closed; on the loop thread, starts the close and returns (see {@link #closeAsync()}).
      */
     @Override
-    public void close() {
-        CompletableFuture<Void> closing = closeAsync();
-        if (!host.inLoop()) {
-            closing.join();
-        }
-    }
-
-    /** Closes the fd now: no operation may be in flight, or what is left was abandoned. */
-    void closeNow() {
-        synchronized (this) {
-            if (state == CLOSED) {
-                return;
-            }
-            state = CLOSED;
-        }
-        if (closeTimer != null) {
-            closeTimer.cancel();
-        }
-        guard.close();
-        engine.closed(this);
-        closeFuture.complete(null);
-    }
-
-    private static ClosedChannelException loopClosed() {
-        ClosedChannelException closed = new ClosedChannelException();
-        closed.initCause(new RejectedExecutionException("the event loop is closed"));
-        return closed;
-    }
-
-    @Override
-    public String toString() {
-        return "AsyncFile[" + path + ", " + backend.name() + (isDirect() ? ", direct" : "")
-                + (state == OPEN ? "]" : ", closed]");
-    }
-
-    /** Completes the {@link CompletableFuture} passed as attachment: the future form on top of the callback form. */
-    private static final class FutureHandler implements IoHandler<CompletableFuture<Integer>> {
-        static final FutureHandler INSTANCE = new FutureHandler();
-
-        @Override
-        public void completed(int result, CompletableFuture<Integer> future) {
-            future.complete(result);
-        }
-
-        @Override
-        public void failed(Throwable error, CompletableFuture<Integer> future) {
-            future.completeExceptionally(error);
-        }
-    }
+    void close();
 }

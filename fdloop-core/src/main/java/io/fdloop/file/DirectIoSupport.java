@@ -1,5 +1,6 @@
 package io.fdloop.file;
 
+import io.fdloop.internal.file.DirectAlignments;
 import io.fdloop.internal.linux.Arch;
 import io.fdloop.internal.linux.FileOpen;
 import io.fdloop.internal.linux.Syscalls;
@@ -45,9 +46,7 @@ public record DirectIoSupport(String fileSystemType, boolean supported, DirectAl
                 return new DirectIoSupport(type, false, null, refused.getMessage());
             }
             try {
-                FileOpen.DirectAlignment found = FileOpen.directAlignment(syscalls, fd);
-                return new DirectIoSupport(type, true, new DirectAlignment(found.memory(), found.offset(),
-                        found.logicalBlockSize(), found.source()), null);
+                return new DirectIoSupport(type, true, DirectAlignments.of(syscalls, fd), null);
             } finally {
                 syscalls.close(fd);
             }

@@ -2,6 +2,7 @@ package io.fdloop.file;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import io.fdloop.EventLoop;
+import io.fdloop.internal.channel.Channels;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.util.Collections;
-import java.util.EnumSet;
+
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -35,7 +36,7 @@ import java.util.concurrent.ExecutorService;
  *       no waiting on other I/O); the blocking methods ({@code size}, {@code truncate}, {@code force},
  *       {@code tryLock}) work from a handler but stall the loop while they run. A handler never runs
  *       on the thread that started the operation: once the loop has closed, a daemon thread named
- *       {@value HandlerThreads#LATE_THREAD_NAME} runs it. Futures are
+ *       {@value #LATE_COMPLETION_THREAD} runs it. Futures are
  *       {@link java.util.concurrent.CompletableFuture}s completed on the same threads as handlers.</li>
  *   <li><b>Buffers.</b> Direct {@link java.nio.ByteBuffer}s go straight to the kernel (those that view an
  *       {@code Arena.ofShared()} segment through a loop buffer, since such an arena can be closed at
@@ -70,6 +71,8 @@ import java.util.concurrent.ExecutorService;
 public final class FdloopFileChannel {
     /** The name of the loop the factories without a loop argument use. */
     public static final String DEFAULT_LOOP_NAME = "fdloop-default";
+    /** The name of the thread that runs completion handlers once their loop has closed. */
+    public static final String LATE_COMPLETION_THREAD = "fdloop-late-completions";
 
     private static final Object DEFAULT_LOOP_LOCK = new Object();
     private static volatile EventLoop defaultLoop;
@@ -130,39 +133,9 @@ public final class FdloopFileChannel {
     public static AsynchronousFileChannel open(EventLoop loop, Path path, Set<? extends OpenOption> options,
                                                ExecutorService executor, FileAttribute<?>... attrs)
             throws IOException {
-        Objects.requireNonNull(loop, "loop");
-        Objects.requireNonNull(path, "path");
-        Set<FileOption> fileOptions = EnumSet.noneOf(FileOption.class);
-        for (OpenOption option : options) {
-            if (option instanceof StandardOpenOption standard) {
-                switch (standard) {
-                    case READ -> fileOptions.add(FileOption.READ);
-                    case WRITE -> fileOptions.add(FileOption.WRITE);
-                    case CREATE -> fileOptions.add(FileOption.CREATE);
-                    case CREATE_NEW -> fileOptions.add(FileOption.CREATE_NEW);
-                    case TRUNCATE_EXISTING -> fileOptions.add(FileOption.TRUNCATE);
-                    case DSYNC -> fileOptions.add(FileOption.DSYNC);
-                    case SYNC -> fileOptions.add(FileOption.SYNC);
-                    case SPARSE -> {
-                        // a hint; the JDK ignores it on Linux too
-                    }
-                    case APPEND -> throw new UnsupportedOperationException("APPEND not allowed");
-                    default -> throw new UnsupportedOperationException(option + " not supported by fdloop");
-                }
-            } else if (option == ExtendedOpenOption.DIRECT) {
-                fileOptions.add(FileOption.DIRECT);
-            } else {
-                Objects.requireNonNull(option, "option");
-                throw new UnsupportedOperationException(option + " not supported by fdloop");
-            }
-        }
-        if (!fileOptions.contains(FileOption.WRITE)) {
-            // As the JDK: creating and truncating apply only to a file opened for writing.
-            fileOptions.removeAll(EnumSet.of(FileOption.CREATE, FileOption.CREATE_NEW, FileOption.TRUNCATE));
-        }
-        int mode = InitialAttributes.mode(attrs);
-        return new FdloopAsyncChannel(AsyncFile.open(loop, path, fileOptions, mode), new HandlerThreads(loop, executor));
+        return Channels.open(loop, path, options, executor, attrs);
     }
+
     private static EventLoop defaultLoop() throws IOException {
         EventLoop loop = defaultLoop;
         if (loop == null || loop.isClosed()) {

@@ -1,5 +1,7 @@
 package io.fdloop.file;
 
+import io.fdloop.internal.fs.FdloopFileSystem;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +17,6 @@ import java.nio.file.FileSystem;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.ProviderMismatchException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -46,8 +47,6 @@ import java.util.concurrent.ExecutorService;
  * the JDK's are those of {@link FdloopFileChannel}.
  */
 public final class FdloopFileSystemProvider extends FileSystemProvider {
-    private static volatile FdloopFileSystemProvider installed;
-
     private final FileSystemProvider delegate;
     private final FdloopFileSystem fileSystem;
 
@@ -60,22 +59,11 @@ public final class FdloopFileSystemProvider extends FileSystemProvider {
         if (!"file".equals(delegate.getScheme())) {
             throw new IllegalArgumentException("fdloop wraps the platform's \"file\" provider, not " + delegate);
         }
-        this.fileSystem = new FdloopFileSystem(this, delegate.getFileSystem(URI.create("file:///")));
-        installed = this;
-    }
-
-    /** Whether {@code path} belongs to the platform provider that an installed fdloop provider wraps. */
-    static boolean isPlatformDefault(Path path) {
-        FdloopFileSystemProvider provider = installed;
-        return provider != null && path.getFileSystem().provider() == provider.delegate;
+        this.fileSystem = new FdloopFileSystem(this, delegate.getFileSystem(URI.create("file:///")), delegate);
     }
 
     private static Path unwrap(Path path) {
-        Objects.requireNonNull(path, "path");
-        if (path instanceof FdloopPath wrapped) {
-            return wrapped.delegate();
-        }
-        throw new ProviderMismatchException("not a path of fdloop's default file system: " + path);
+        return FdloopFileSystem.unwrap(path);
     }
 
     private Path wrap(Path path) {

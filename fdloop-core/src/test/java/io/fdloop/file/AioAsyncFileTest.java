@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,13 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The contract on Linux AIO (eventfd via IOCB_FLAG_RESFD), plus what only AIO has. */
 class AioAsyncFileTest extends AsyncFileContract {
     @Override
-    FileBackendChoice backend() {
-        return FileBackendChoice.AIO;
+    FileBackend backend() {
+        return FileBackend.AIO;
     }
 
     @Test
     void shouldGiveTheSameResultsWhenReapingWithIoGetevents() throws Exception {
-        EventLoop syscallLoop = loopBuilder("io-getevents").forceIoGetevents(true).start();
+        EventLoop syscallLoop = loopBuilder("io-getevents").with(settings().withForceIoGetevents(true)).start();
         try (AsyncFile file = AsyncFile.open(syscallLoop, dir.resolve("getevents.dat"), FileOption.READ,
                 FileOption.WRITE, FileOption.CREATE, FileOption.DIRECT)) {
             assertWriteReadBack(file, 16 << 20, 7);

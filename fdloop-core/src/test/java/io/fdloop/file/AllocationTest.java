@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,16 +35,16 @@ class AllocationTest {
 
     /** Memory the kernel uses directly (an automatic arena's) and memory it is handed a copy of (a shared arena's). */
     static Stream<Arguments> backendsAndArenas() {
-        return Stream.of(FileBackendChoice.AIO, FileBackendChoice.URING)
+        return Stream.of(FileBackend.AIO, FileBackend.URING)
                 .flatMap(backend -> Stream.of(Arguments.of(backend, "auto"), Arguments.of(backend, "shared")));
     }
 
     @ParameterizedTest(name = "{0}, {1} arena")
     @MethodSource("backendsAndArenas")
-    void shouldAllocateNothingPerOperationOnTheCallbackPath(FileBackendChoice backend, String arenaKind) throws Exception {
+    void shouldAllocateNothingPerOperationOnTheCallbackPath(FileBackend backend, String arenaKind) throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
-        try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).fileBackend(backend)
-                .queueDepth(DEPTH).start();
+        try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true)
+                .with(FileSettings.defaults().withBackend(backend).withQueueDepth(DEPTH)).start();
              Arena shared = Arena.ofShared();
              AsyncFile zero = AsyncFile.open(loop, Path.of("/dev/zero"))) {
             Arena arena = arenaKind.equals("auto") ? Arena.ofAuto() : shared;
@@ -87,7 +87,7 @@ class AllocationTest {
                 }
             });
             long allocated = quietestWindow.get(120, TimeUnit.SECONDS);
-            assertEquals(backend.name().toLowerCase(java.util.Locale.ROOT), zero.backend());
+            assertEquals(backend, zero.backend());
             double perOperation = (double) allocated / WINDOW;
             assertTrue(perOperation < 0.5, "the quietest window allocated " + allocated + " bytes in " + WINDOW
                     + " operations (" + perOperation + " per operation)");

@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,10 +52,14 @@ abstract class AsyncFileContract {
     Arena arena;
 
     /** The backend under test. */
-    abstract FileBackendChoice backend();
+    abstract FileBackend backend();
+
+    FileSettings settings() {
+        return FileSettings.defaults().withBackend(backend());
+    }
 
     EventLoop.Builder loopBuilder(String name) {
-        return EventLoop.builder().name(name).daemon(true).fileBackend(backend());
+        return EventLoop.builder().name(name).daemon(true).with(settings());
     }
 
     @BeforeEach
@@ -77,7 +81,7 @@ abstract class AsyncFileContract {
     @ValueSource(booleans = {true, false})
     void shouldWriteAndReadBack64MiBOfARandomPattern(boolean direct) throws Exception {
         try (AsyncFile file = open(direct)) {
-            assertEquals(backend().name().toLowerCase(java.util.Locale.ROOT), file.backend());
+            assertEquals(backend(), file.backend());
             assertWriteReadBack(file, 64 * MIB, 42);
         }
     }
@@ -118,7 +122,7 @@ abstract class AsyncFileContract {
 
     @Test
     void shouldCompleteTenThousandRequestsAgainstA128EntryRing() throws Exception {
-        EventLoop small = loopBuilder("small-ring").queueDepth(128).start();
+        EventLoop small = loopBuilder("small-ring").with(settings().withQueueDepth(128)).start();
         try (AsyncFile file = AsyncFile.open(small, dir.resolve("ring128.dat"), FileOption.READ, FileOption.WRITE,
                 FileOption.CREATE, FileOption.DIRECT)) {
             file.allocate(0, 10_000L * 4096);

@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AsyncFileModelProperties {
     private static final int DIRECT_UNIT = AlignedBuffers.SAFE_ALIGNMENT; // fits every file system's O_DIRECT rule
     private static final int SPAN = 256 * 1024;
-    private static final Map<FileBackendChoice, EventLoop> LOOPS = new EnumMap<>(FileBackendChoice.class);
+    private static final Map<FileBackend, EventLoop> LOOPS = new EnumMap<>(FileBackend.class);
 
     enum Kind { WRITE, READ, WRITEV, READV, FSYNC, FDATASYNC }
 
@@ -46,8 +46,8 @@ class AsyncFileModelProperties {
     }
 
     @Provide
-    Arbitrary<FileBackendChoice> backends() {
-        return Arbitraries.of(FileBackendChoice.AIO, FileBackendChoice.URING, FileBackendChoice.THREADS);
+    Arbitrary<FileBackend> backends() {
+        return Arbitraries.of(FileBackend.AIO, FileBackend.URING, FileBackend.THREADS);
     }
 
     @Provide
@@ -59,11 +59,11 @@ class AsyncFileModelProperties {
     }
 
     @Property(tries = 150)
-    void shouldAgreeWithFileChannel(@ForAll("backends") FileBackendChoice backend, @ForAll boolean direct,
+    void shouldAgreeWithFileChannel(@ForAll("backends") FileBackend backend, @ForAll boolean direct,
                                     @ForAll("operations") List<Op> ops) throws Exception {
         Assume.that(backend.isAvailable());
         // Linux AIO on a buffered file would run inside io_submit: fdloop never picks that on its own.
-        Assume.that(direct || backend != FileBackendChoice.AIO);
+        Assume.that(direct || backend != FileBackend.AIO);
         Path dir = Files.createTempDirectory(Path.of("").toAbsolutePath().resolve("target"), "model-");
         Path path = dir.resolve("file.dat");
         Path modelPath = dir.resolve("model.dat");
@@ -131,10 +131,10 @@ class AsyncFileModelProperties {
         return pieces.toArray(MemorySegment[]::new);
     }
 
-    private static synchronized EventLoop loop(FileBackendChoice backend) {
+    private static synchronized EventLoop loop(FileBackend backend) {
         return LOOPS.computeIfAbsent(backend, b -> {
             try {
-                return EventLoop.builder().name("model-" + b).daemon(true).fileBackend(b).start();
+                return EventLoop.builder().name("model-" + b).daemon(true).with(FileSettings.defaults().withBackend(b)).start();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -2,7 +2,7 @@ package io.fdloop.file;
 
 import io.fdloop.EventFd;
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import io.fdloop.Interest;
 import io.fdloop.Registration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,11 +26,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class FairnessTest {
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING"})
-    void shouldServeTimersEventsAndTasksWhileASourceStaysBusy(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING"})
+    void shouldServeTimersEventsAndTasksWhileASourceStaysBusy(FileBackend backend) throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
         AtomicBoolean stop = new AtomicBoolean();
-        try (EventLoop loop = EventLoop.builder().name("busy").daemon(true).fileBackend(backend).start();
+        try (EventLoop loop = EventLoop.builder().name("busy").daemon(true).with(FileSettings.defaults().withBackend(backend)).start();
              Arena arena = Arena.ofShared();
              AsyncFile zero = AsyncFile.open(loop, Path.of("/dev/zero"));
              EventFd poke = EventFd.create()) {

@@ -2,7 +2,7 @@ package io.fdloop.file;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import io.fdloop.internal.linux.Arch;
 import io.fdloop.internal.linux.FileOpen;
 import io.fdloop.internal.linux.Flock;
@@ -433,10 +433,10 @@ class FdloopFileChannelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldWorkOnEveryFileBackend(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldWorkOnEveryFileBackend(FileBackend backend) throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
-        try (EventLoop loop = EventLoop.builder().name("channel-" + backend).daemon(true).fileBackend(backend).start()) {
+        try (EventLoop loop = EventLoop.builder().name("channel-" + backend).daemon(true).with(FileSettings.defaults().withBackend(backend)).start()) {
             Path file = dir.resolve("backend.dat");
             byte[] data = pattern(3 * 4096, 11);
             try (AsynchronousFileChannel channel = FdloopFileChannel.open(loop, file, Set.of(READ, WRITE, CREATE_NEW))) {
@@ -496,11 +496,11 @@ class FdloopFileChannelTest {
 
     /** Each SYNC write in flight at the close ends with its own result or AsynchronousCloseException. */
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldEndSyncWritesInFlightAtCloseWithTheirResultOrAnAsynchronousClose(FileBackendChoice backend)
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldEndSyncWritesInFlightAtCloseWithTheirResultOrAnAsynchronousClose(FileBackend backend)
             throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
-        try (EventLoop loop = EventLoop.builder().name("sync-" + backend).daemon(true).fileBackend(backend).start()) {
+        try (EventLoop loop = EventLoop.builder().name("sync-" + backend).daemon(true).with(FileSettings.defaults().withBackend(backend)).start()) {
             Path file = dir.resolve("sync-" + backend + ".dat");
             AsynchronousFileChannel channel = FdloopFileChannel.open(loop, file, Set.of(WRITE, CREATE, SYNC));
             List<Future<Integer>> writes = new ArrayList<>();
@@ -565,7 +565,7 @@ class FdloopFileChannelTest {
                 thread.complete(Thread.currentThread().getName());
             }
         });
-        assertEquals(HandlerThreads.LATE_THREAD_NAME, thread.get(30, TimeUnit.SECONDS));
+        assertEquals(FdloopFileChannel.LATE_COMPLETION_THREAD, thread.get(30, TimeUnit.SECONDS));
     }
 
     /** A buffer viewing a shared arena closed while its read is in flight: the read fails or completes, the JVM lives. */

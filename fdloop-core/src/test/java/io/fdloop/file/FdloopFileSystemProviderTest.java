@@ -42,7 +42,7 @@ class FdloopFileSystemProviderTest {
         assertEquals(0, child.exitValue(), all);
         assertEquals(List.of(
                 "provider io.fdloop.file.FdloopFileSystemProvider",
-                "channel io.fdloop.file.FdloopAsyncChannel",
+                "channel io.fdloop.internal.channel.FdloopAsyncChannel",
                 "wrote 13",
                 "read 13 hello, fdloop",
                 "size 13",

@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,9 +47,9 @@ class MisuseTest {
     @TempDir
     Path dir;
 
-    private static EventLoop start(FileBackendChoice backend) throws IOException {
+    private static EventLoop start(FileBackend backend) throws IOException {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
-        return EventLoop.builder().name("misuse-" + backend).daemon(true).fileBackend(backend).start();
+        return EventLoop.builder().name("misuse-" + backend).daemon(true).with(FileSettings.defaults().withBackend(backend)).start();
     }
 
     private static Throwable failure(CompletableFuture<?> future) throws Exception {
@@ -66,8 +66,8 @@ class MisuseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldRefuseASegmentWhoseArenaIsClosedBeforeTheKernelSeesIt(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldRefuseASegmentWhoseArenaIsClosedBeforeTheKernelSeesIt(FileBackend backend) throws Exception {
         try (EventLoop loop = start(backend);
              AsyncFile file = AsyncFile.open(loop, patterned(1 << 16))) {
             Arena arena = Arena.ofShared();
@@ -86,8 +86,8 @@ class MisuseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldRefuseSegmentsOfAConfinedArena(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldRefuseSegmentsOfAConfinedArena(FileBackend backend) throws Exception {
         try (EventLoop loop = start(backend);
              AsyncFile file = AsyncFile.open(loop, patterned(4096));
              Arena confined = Arena.ofConfined()) {
@@ -102,8 +102,8 @@ class MisuseTest {
      * the same size: the kernel must never write into the fresh memory, whichever way each read ends.
      */
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldNeverWriteIntoMemoryAllocatedAfterTheArenaOfAReadInFlightClosed(FileBackendChoice backend)
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldNeverWriteIntoMemoryAllocatedAfterTheArenaOfAReadInFlightClosed(FileBackend backend)
             throws Exception {
         int size = 1 << 20;
         try (EventLoop loop = start(backend);
@@ -137,8 +137,8 @@ class MisuseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldReadIntoASharedArenaThroughTheLoopsOwnBufferAndAdvanceItsByteBuffer(FileBackendChoice backend)
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldReadIntoASharedArenaThroughTheLoopsOwnBufferAndAdvanceItsByteBuffer(FileBackend backend)
             throws Exception {
         Path path = patterned(3 * 4096);
         byte[] expected = Files.readAllBytes(path);
@@ -164,8 +164,8 @@ class MisuseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldRefuseFilesWhoseRequestsCouldWaitForeverWithoutBlockingTheOpen(FileBackendChoice backend)
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldRefuseFilesWhoseRequestsCouldWaitForeverWithoutBlockingTheOpen(FileBackend backend)
             throws Exception {
         Path fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
@@ -190,8 +190,8 @@ class MisuseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldGiveTheSameErrorsOnEveryBackend(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldGiveTheSameErrorsOnEveryBackend(FileBackend backend) throws Exception {
         try (EventLoop loop = start(backend)) {
             try (AsyncFile full = AsyncFile.open(loop, Path.of("/dev/full"), FileOption.READ, FileOption.WRITE)) {
                 MemorySegment buffer = Arena.ofAuto().allocate(4096);
@@ -225,9 +225,9 @@ class MisuseTest {
 
     /** A handler that retries at once whenever it fails: no recursion, and the loop keeps serving timers. */
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
     void shouldDeliverArgumentFailuresFromTheLoopSoThatRetryingHandlersNeitherRecurseNorStarveTimers(
-            FileBackendChoice backend) throws Exception {
+            FileBackend backend) throws Exception {
         try (EventLoop loop = start(backend);
              AsyncFile file = AsyncFile.open(loop, patterned(4096))) {
             MemorySegment buffer = Arena.ofAuto().allocate(4096);

@@ -1,7 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,13 +31,13 @@ class OpenCloseRaceTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = FileBackendChoice.class, names = {"AIO", "URING", "THREADS"})
-    void shouldCloseEveryFileOpenedWhileItsLoopCloses(FileBackendChoice backend) throws Exception {
+    @EnumSource(value = FileBackend.class, names = {"AIO", "URING", "THREADS"})
+    void shouldCloseEveryFileOpenedWhileItsLoopCloses(FileBackend backend) throws Exception {
         assumeTrue(backend.isAvailable(), () -> backend + " is unavailable here: " + backend.unavailabilityCause());
         Path path = Files.write(dir.resolve("file.dat"), new byte[4096]);
         long fdsBefore = openFds();
         for (int round = 0; round < ROUNDS; round++) {
-            EventLoop loop = EventLoop.builder().name("race-" + round).daemon(true).fileBackend(backend).start();
+            EventLoop loop = EventLoop.builder().name("race-" + round).daemon(true).with(FileSettings.defaults().withBackend(backend)).start();
             List<AsyncFile> opened = new ArrayList<>();
             CompletableFuture<Void> opener = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 1000; i++) {

@@ -1,11 +1,11 @@
 package io.fdloop.file;
 
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 
 /** The contract on the thread backend (blocking calls on workers, completions through an eventfd). */
 class ThreadsAsyncFileTest extends AsyncFileContract {
     @Override
-    FileBackendChoice backend() {
-        return FileBackendChoice.THREADS;
+    FileBackend backend() {
+        return FileBackend.THREADS;
     }
 }

@@ -1,11 +1,11 @@
 package io.fdloop.file;
 
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 
 /** The contract on io_uring (eventfd registered with IORING_REGISTER_EVENTFD). */
 class UringAsyncFileTest extends AsyncFileContract {
     @Override
-    FileBackendChoice backend() {
-        return FileBackendChoice.URING;
+    FileBackend backend() {
+        return FileBackend.URING;
     }
 }

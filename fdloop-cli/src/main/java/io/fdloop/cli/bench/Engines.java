@@ -1,6 +1,6 @@
 package io.fdloop.cli.bench;
 
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +21,9 @@ public final class Engines {
     /** The engine called {@code name}; IllegalArgumentException naming the known ones when there is none. */
     public static Engine create(String name) {
         return switch (name) {
-            case "fdloop-aio" -> new FdloopEngine(name, FileBackendChoice.AIO);
-            case "fdloop-uring" -> new FdloopEngine(name, FileBackendChoice.URING);
-            case "fdloop-threads" -> new FdloopEngine(name, FileBackendChoice.THREADS);
+            case "fdloop-aio" -> new FdloopEngine(name, FileBackend.AIO);
+            case "fdloop-uring" -> new FdloopEngine(name, FileBackend.URING);
+            case "fdloop-threads" -> new FdloopEngine(name, FileBackend.THREADS);
             case "jdk-filechannel" -> new FileChannelEngine(name, false);
             case "jdk-filechannel-vt" -> new FileChannelEngine(name, true);
             case "jdk-async" -> new AsyncChannelEngine();

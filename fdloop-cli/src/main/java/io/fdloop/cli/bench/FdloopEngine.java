@@ -1,7 +1,8 @@
 package io.fdloop.cli.bench;
 
 import io.fdloop.EventLoop;
-import io.fdloop.FileBackendChoice;
+import io.fdloop.file.FileBackend;
+import io.fdloop.file.FileSettings;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
 import io.fdloop.file.IoHandler;
@@ -20,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FdloopEngine extends JvmEngine {
     private final String name;
-    private final FileBackendChoice backend;
+    private final FileBackend backend;
 
-    public FdloopEngine(String name, FileBackendChoice backend) {
+    public FdloopEngine(String name, FileBackend backend) {
         this.name = name;
         this.backend = backend;
     }
@@ -49,8 +50,8 @@ public final class FdloopEngine extends JvmEngine {
         if (job.direct()) {
             options.add(FileOption.DIRECT);
         }
-        EventLoop loop = EventLoop.builder().name(name).daemon(true).fileBackend(backend)
-                .queueDepth(job.queueDepth()).start();
+        EventLoop loop = EventLoop.builder().name(name).daemon(true)
+                .with(FileSettings.defaults().withBackend(backend).withQueueDepth(job.queueDepth())).start();
         try {
             AsyncFile file = AsyncFile.open(loop, job.file(), options);
             CompletableFuture<Long> loopThread = new CompletableFuture<>();

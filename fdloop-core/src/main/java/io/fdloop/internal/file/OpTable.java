@@ -1,5 +1,6 @@
 package io.fdloop.internal.file;
 
+import io.fdloop.file.IoCallback;
 import io.fdloop.internal.linux.GuardedFd;
 
 import java.util.Arrays;
@@ -10,21 +11,24 @@ import java.util.Arrays;
  * references stays reachable for exactly as long as the kernel may use it. Slots are reused; the
  * arrays grow when every slot is busy and never shrink, so the steady state allocates nothing.
  *
+ * <p>An operation is entered in two steps: {@link #acquire} (who asked, for what, on which fd), then
+ * {@link #transfer} (the memory the kernel uses) for operations that have buffers.
+ *
  * <p><b>Loop thread only.</b> Backends that hand work to other threads copy what they need.
  */
 public final class OpTable {
-    private int[] kind;
+    private Operation[] operation;
     private int[] fd;
+    private GuardedFd[] guard;
     private long[] address;
     private long[] length;
     private long[] position;
     private int[] vectorCount;
-    private Object[] handler;
+    private IoCallback<?>[] callback;
     private Object[] attachment;
-    private Object[] buffer;
-    private Object[] owner;
+    private Object[] held;
+    private OpenFile[] owner;
     private boolean[] abandoned;
-    private GuardedFd[] guard;
     private int[] nextFree;
     private int freeHead = -1;
     private int used;
@@ -34,52 +38,55 @@ public final class OpTable {
         allocate(initialCapacity);
     }
 
-    /** Takes a free slot and describes the operation in it. */
-    public int acquire(int opKind, int opFd, long opAddress, long opLength, long opPosition, int opVectorCount,
-                       Object opHandler, Object opAttachment, Object opBuffer, Object opOwner) {
+    /**
+     * Takes a free slot for {@code op} on {@code file}'s fd; its transfer is empty until
+     * {@link #transfer} fills it.
+     */
+    int acquire(OpenFile file, Operation op, IoCallback<?> opCallback, Object opAttachment) {
         int slot;
         if (freeHead >= 0) {
             slot = freeHead;
             freeHead = nextFree[slot];
         } else {
-            if (used == kind.length) {
-                allocate(kind.length * 2);
+            if (used == operation.length) {
+                allocate(operation.length * 2);
             }
             slot = used++;
         }
         inUse++;
-        kind[slot] = opKind;
-        fd[slot] = opFd;
-        address[slot] = opAddress;
-        length[slot] = opLength;
-        position[slot] = opPosition;
-        vectorCount[slot] = opVectorCount;
-        handler[slot] = opHandler;
+        operation[slot] = op;
+        owner[slot] = file;
+        fd[slot] = file.fd();
+        guard[slot] = file.guard();
+        callback[slot] = opCallback;
         attachment[slot] = opAttachment;
-        buffer[slot] = opBuffer;
-        owner[slot] = opOwner;
         abandoned[slot] = false;
-        guard[slot] = null;
+        address[slot] = 0;
+        length[slot] = 0;
+        position[slot] = 0;
+        vectorCount[slot] = 0;
+        held[slot] = null;
         return slot;
     }
 
     /**
-     * The fd's guard, for backends whose workers use the fd number on other threads: they hold it
-     * across the call so that a close cannot hand the number to another file meanwhile.
+     * The memory of the operation in {@code slot}: an address and length (for a vectored operation,
+     * an iovec array and its count), the file offset, and the object that keeps that memory alive
+     * until the completion (a buffer, a vector, a bounce buffer).
      */
-    public void setGuard(int slot, GuardedFd fdGuard) {
-        guard[slot] = fdGuard;
-    }
-
-    public GuardedFd guard(int slot) {
-        return guard[slot];
+    void transfer(int slot, long opAddress, long opLength, long opPosition, int opVectorCount, Object opHeld) {
+        address[slot] = opAddress;
+        length[slot] = opLength;
+        position[slot] = opPosition;
+        vectorCount[slot] = opVectorCount;
+        held[slot] = opHeld;
     }
 
     /** Gives the slot back, dropping its references. */
-    public void release(int slot) {
-        handler[slot] = null;
+    void release(int slot) {
+        callback[slot] = null;
         attachment[slot] = null;
-        buffer[slot] = null;
+        held[slot] = null;
         owner[slot] = null;
         guard[slot] = null;
         nextFree[slot] = freeHead;
@@ -92,33 +99,41 @@ public final class OpTable {
     }
 
     /** One past the highest slot ever used: the bound for scanning the table. */
-    public int highWater() {
+    int highWater() {
         return used;
     }
 
     /** Whether {@code slot} describes an operation in flight (taken and not released). */
-    public boolean isTaken(int slot) {
+    boolean isTaken(int slot) {
         return owner[slot] != null;
     }
 
     /**
      * Marks the operation given up on: its caller was told it failed, but the kernel may still use
-     * its buffer, so the slot (and the buffer it references) stays taken until the completion comes.
+     * its memory, so the slot (and what holds the memory) stays taken until the completion comes.
      */
-    public void abandon(int slot) {
+    void abandon(int slot) {
         abandoned[slot] = true;
     }
 
-    public boolean isAbandoned(int slot) {
+    boolean isAbandoned(int slot) {
         return abandoned[slot];
     }
 
-    public int kind(int slot) {
-        return kind[slot];
+    public Operation operation(int slot) {
+        return operation[slot];
     }
 
     public int fd(int slot) {
         return fd[slot];
+    }
+
+    /**
+     * The fd's guard, for backends whose workers use the fd number on other threads: they hold it
+     * across the call so that a close cannot hand the number to another file meanwhile.
+     */
+    public GuardedFd guard(int slot) {
+        return guard[slot];
     }
 
     public long address(int slot) {
@@ -137,51 +152,51 @@ public final class OpTable {
         return vectorCount[slot];
     }
 
-    public Object handler(int slot) {
-        return handler[slot];
+    IoCallback<?> callback(int slot) {
+        return callback[slot];
     }
 
-    public Object attachment(int slot) {
+    Object attachment(int slot) {
         return attachment[slot];
     }
 
-    public Object buffer(int slot) {
-        return buffer[slot];
+    Object held(int slot) {
+        return held[slot];
     }
 
-    public Object owner(int slot) {
+    OpenFile owner(int slot) {
         return owner[slot];
     }
 
     private void allocate(int capacity) {
-        if (kind == null) {
-            kind = new int[capacity];
+        if (operation == null) {
+            operation = new Operation[capacity];
             fd = new int[capacity];
+            guard = new GuardedFd[capacity];
             address = new long[capacity];
             length = new long[capacity];
             position = new long[capacity];
             vectorCount = new int[capacity];
-            handler = new Object[capacity];
+            callback = new IoCallback<?>[capacity];
             attachment = new Object[capacity];
-            buffer = new Object[capacity];
-            owner = new Object[capacity];
+            held = new Object[capacity];
+            owner = new OpenFile[capacity];
             abandoned = new boolean[capacity];
-            guard = new GuardedFd[capacity];
             nextFree = new int[capacity];
             return;
         }
-        kind = Arrays.copyOf(kind, capacity);
+        operation = Arrays.copyOf(operation, capacity);
         fd = Arrays.copyOf(fd, capacity);
+        guard = Arrays.copyOf(guard, capacity);
         address = Arrays.copyOf(address, capacity);
         length = Arrays.copyOf(length, capacity);
         position = Arrays.copyOf(position, capacity);
         vectorCount = Arrays.copyOf(vectorCount, capacity);
-        handler = Arrays.copyOf(handler, capacity);
+        callback = Arrays.copyOf(callback, capacity);
         attachment = Arrays.copyOf(attachment, capacity);
-        buffer = Arrays.copyOf(buffer, capacity);
+        held = Arrays.copyOf(held, capacity);
         owner = Arrays.copyOf(owner, capacity);
         abandoned = Arrays.copyOf(abandoned, capacity);
-        guard = Arrays.copyOf(guard, capacity);
         nextFree = Arrays.copyOf(nextFree, capacity);
     }
 }

@@ -49,6 +49,21 @@ public final class Eventfd {
         }
     }
 
+    /**
+     * Reads the counter of a completion source's eventfd after epoll reported it, as every source's
+     * reap step begins; a failure there means the loop's own fd is broken.
+     *
+     * @param source the source, for the message
+     * @throws IllegalStateException when the read fails
+     */
+    public static long drain(Syscalls syscalls, int fd, String source) {
+        try {
+            return read(syscalls, fd);
+        } catch (IOException e) {
+            throw new IllegalStateException("the " + source + " eventfd failed", e);
+        }
+    }
+
     /** Adds {@code value}; returns false (adding nothing) when the counter would overflow. */
     public static boolean write(Syscalls syscalls, int fd, long value) throws IOException {
         MemorySegment scratch = SCRATCH.get();

@@ -5,15 +5,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Opening files, learning what O_DIRECT needs of them, and the blocking calls made on an open file
- * outside the loop (size, identity, truncation, sync, preallocation).
+ * Opening files, asking statx about them, and the blocking calls made on an open file outside the
+ * loop (size, identity, truncation, sync, preallocation).
  *
  * <p><b>Stateless; thread-safe.</b> Every call blocks in the kernel like the system call it makes.
  */
@@ -24,10 +23,6 @@ public final class FileOpen {
     public static final int F_GETFL = 3, F_SETFL = 4;
 
     private FileOpen() {
-    }
-
-    /** The buffer and offset alignment O_DIRECT needs, and where fdloop learned it. */
-    public record DirectAlignment(int memory, int offset, int logicalBlockSize, String source) {
     }
 
     /** Which file an fd refers to, however it was reached: its device and inode, as {@code stat(2)} gives them. */
@@ -137,45 +132,30 @@ public final class FileOpen {
     }
 
     /**
-     * What O_DIRECT requires for {@code fd}: {@code statx(STATX_DIOALIGN)} (Linux 6.1+) when the
-     * file system reports it, else the device's logical block size from sysfs, else 4096.
+     * The statx fields fdloop reads, for {@code fd}.
+     *
+     * @param mask            {@code stx_mask}: which fields the kernel filled in
+     * @param mode            {@code stx_mode}
+     * @param deviceMajor     the device the file is on
+     * @param deviceMinor     the device the file is on
+     * @param rdevMajor       for a device file, the device it stands for
+     * @param rdevMinor       for a device file, the device it stands for
+     * @param dioMemoryAlign  {@code stx_dio_mem_align} (0 when unknown)
+     * @param dioOffsetAlign  {@code stx_dio_offset_align} (0 when unknown)
      */
-    public static DirectAlignment directAlignment(Syscalls syscalls, int fd) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment statx = statx(syscalls, arena, fd, Statx.STATX_DIOALIGN | Statx.STATX_TYPE);
-            int mask = statx.get(JAVA_INT, Statx.MASK);
-            int memory = statx.get(JAVA_INT, Statx.DIO_MEM_ALIGN);
-            int offset = statx.get(JAVA_INT, Statx.DIO_OFFSET_ALIGN);
-            int major = statx.get(JAVA_INT, Statx.DEV_MAJOR);
-            int minor = statx.get(JAVA_INT, Statx.DEV_MINOR);
-            int mode = Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE));
-            int logical = logicalBlockSize(mode, statx, major, minor);
-            if ((mask & Statx.STATX_DIOALIGN) != 0 && memory > 0 && offset > 0) {
-                return new DirectAlignment(memory, offset, logical, "statx(STATX_DIOALIGN)");
-            }
-            if (logical > 0) {
-                return new DirectAlignment(logical, logical, logical, "logical block size");
-            }
-            return new DirectAlignment(4096, 4096, 0, "default (the file system reports no alignment)");
-        }
+    public record StatxFields(int mask, int mode, int deviceMajor, int deviceMinor, int rdevMajor, int rdevMinor,
+                              int dioMemoryAlign, int dioOffsetAlign) {
     }
 
-    private static int logicalBlockSize(int mode, MemorySegment statx, int major, int minor) {
-        if ((mode & Statx.S_IFMT) == Statx.S_IFBLK) {
-            // A block device: the device is the file itself.
-            major = statx.get(JAVA_INT, Statx.RDEV_MAJOR);
-            minor = statx.get(JAVA_INT, Statx.RDEV_MINOR);
+    /** statx(2) of {@code fd} for {@code mask} ({@link Statx#STATX_TYPE}, {@link Statx#STATX_DIOALIGN}...). */
+    public static StatxFields statx(Syscalls syscalls, int fd, int mask) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment statx = statx(syscalls, arena, fd, mask);
+            return new StatxFields(statx.get(JAVA_INT, Statx.MASK), Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE)),
+                    statx.get(JAVA_INT, Statx.DEV_MAJOR), statx.get(JAVA_INT, Statx.DEV_MINOR),
+                    statx.get(JAVA_INT, Statx.RDEV_MAJOR), statx.get(JAVA_INT, Statx.RDEV_MINOR),
+                    statx.get(JAVA_INT, Statx.DIO_MEM_ALIGN), statx.get(JAVA_INT, Statx.DIO_OFFSET_ALIGN));
         }
-        Path device = Path.of("/sys/dev/block/" + major + ":" + minor);
-        for (Path queue : List.of(device.resolve("queue/logical_block_size"),
-                device.resolve("../queue/logical_block_size"))) {
-            try {
-                return Integer.parseInt(Files.readString(queue).trim());
-            } catch (IOException | NumberFormatException | SecurityException e) {
-                // a partition keeps its queue in the parent device; try the next place
-            }
-        }
-        return 0;
     }
 
     private static MemorySegment statx(Syscalls syscalls, Arena arena, int fd, int mask) throws IOException {

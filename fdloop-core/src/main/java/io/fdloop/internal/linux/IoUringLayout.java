@@ -36,9 +36,12 @@ public final class IoUringLayout {
 
     public static final long SQE_SIZE = 64;
     public static final long SQE_OPCODE = 0, SQE_FLAGS = 1, SQE_IOPRIO = 2, SQE_FD = 4, SQE_OFF = 8, SQE_ADDR = 16,
-            SQE_LEN = 24, SQE_OP_FLAGS = 28, SQE_USER_DATA = 32, SQE_BUF_INDEX = 40;
+            SQE_LEN = 24, SQE_OP_FLAGS = 28, SQE_USER_DATA = 32, SQE_BUF_INDEX = 40, SQE_PERSONALITY = 42,
+            SQE_SPLICE_FD_IN = 44, SQE_ADDR3 = 48;
     public static final long CQE_SIZE = 16;
     public static final long CQE_USER_DATA = 0, CQE_RES = 8, CQE_FLAGS = 12;
+    /** {@code cqe.flags}: more completions will come for the same request (multishot). */
+    public static final int CQE_F_MORE = 1 << 1;
 
     public static final byte IORING_OP_NOP = 0, IORING_OP_READV = 1, IORING_OP_WRITEV = 2, IORING_OP_FSYNC = 3,
             IORING_OP_ASYNC_CANCEL = 14, IORING_OP_FALLOCATE = 17, IORING_OP_READ = 22, IORING_OP_WRITE = 23;

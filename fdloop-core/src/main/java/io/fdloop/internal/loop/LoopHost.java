@@ -1,14 +1,19 @@
 package io.fdloop.internal.loop;
 
+import io.fdloop.IoSettings;
+import io.fdloop.Timer;
 import io.fdloop.internal.linux.Syscalls;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * What an event loop offers to the file layer: its thread, its task queue and a place to plug
- * completion sources in. Reached through {@link LoopAccess}; never part of the public API.
+ * What an event loop offers to the kinds of I/O that run on it (files, sockets): its thread, its
+ * task queue, its timers, a place to plug completion sources in, and the steps of its close. The one
+ * door between the loop engine and the I/O engines; never part of the public API. An I/O engine
+ * reaches it from a public {@code EventLoop} through {@link Loops#host}.
  *
  * <p><b>Thread-safe</b> unless a method says otherwise.
  */
@@ -17,15 +22,31 @@ public interface LoopHost {
     /** The loop's name, for thread names and messages. */
     String name();
 
+    /** The system calls the loop's I/O makes: the real kernel, or a test's seam in front of it. */
     Syscalls syscalls();
 
-    LoopSettings settings();
+    /**
+     * The settings a kind of I/O was given on the loop's builder, or {@code defaults}.
+     *
+     * @param type     the settings' class
+     * @param defaults what to use when the builder was given none of that class
+     */
+    <T extends IoSettings> T settings(Class<T> type, T defaults);
+
+    /** Reports {@code error}, thrown by user code at {@code where}, to the loop's exception handler. */
+    void uncaught(String where, Throwable error);
 
     /** Whether the caller runs on this loop's thread. */
     boolean inLoop();
 
     /** Whether the loop has begun to close: it takes no new work. */
     boolean isShuttingDown();
+
+    /**
+     * A future this loop will complete: joined on the loop thread before it is done, it fails with
+     * {@link io.fdloop.BlockingOperationException} rather than wait forever. Any thread.
+     */
+    <T> CompletableFuture<T> newFuture();
 
     /** Runs {@code task} on the loop thread; throws {@link RejectedExecutionException} once closing. */
     void execute(Runnable task);
@@ -51,7 +72,7 @@ public interface LoopHost {
     void addShutdownParticipant(ShutdownParticipant participant);
 
     /** Runs {@code task} once on the loop thread after {@code delayNs}; the handle cancels it. Any thread. */
-    io.fdloop.Timer schedule(Runnable task, long delayNs);
+    Timer schedule(Runnable task, long delayNs);
 
     /** How long a close waits for requests in flight before it abandons them, in nanoseconds. */
     long closeTimeoutNs();

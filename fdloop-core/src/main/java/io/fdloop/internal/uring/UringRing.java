@@ -11,6 +11,7 @@ import java.lang.invoke.VarHandle;
 
 import static io.fdloop.internal.linux.IoUringLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One io_uring instance: its fd and the submission queue, submission entries and completion
@@ -134,11 +135,6 @@ final class UringRing implements AutoCloseable {
         return sqEntries - (sqTail - head);
     }
 
-    /** Entries filled and published but not yet consumed by the kernel. */
-    int unconsumed() {
-        return sqTail - (int) INT.getAcquire(sqRing, sqHeadOffset);
-    }
-
     /** The offset in {@link #sqes} of the next entry to fill; {@link #publish(int)} makes them visible. */
     long nextEntryOffset(int index) {
         return SQE_SIZE * ((sqTail + index) & sqMask);
@@ -172,13 +168,14 @@ final class UringRing implements AutoCloseable {
         int tail = (int) INT.getAcquire(cqRing, cqTailOffset);
         while (cqHead != tail) {
             long cqe = cqesOffset + CQE_SIZE * (cqHead & cqMask);
-            long userData = cqRing.get(java.lang.foreign.ValueLayout.JAVA_LONG, cqe + CQE_USER_DATA);
+            long userData = cqRing.get(JAVA_LONG, cqe + CQE_USER_DATA);
             int res = cqRing.get(JAVA_INT, cqe + CQE_RES);
+            int flags = cqRing.get(JAVA_INT, cqe + CQE_FLAGS);
             cqHead++;
             // Release: we are done with the CQE before the kernel may reuse its slot.
             INT.setRelease(cqRing, cqHeadOffset, cqHead);
             reaped++;
-            consumer.accept(userData, res);
+            consumer.accept(userData, res, flags);
             if (cqHead == tail) {
                 tail = (int) INT.getAcquire(cqRing, cqTailOffset);
             }
@@ -200,7 +197,7 @@ final class UringRing implements AutoCloseable {
 
     @FunctionalInterface
     interface CompletionConsumer {
-        void accept(long userData, int res);
+        void accept(long userData, int res, int flags);
     }
 
     /** Unmaps the rings and closes the fd; the kernel cancels or finishes what is still in flight. */

@@ -1,0 +1,277 @@
+package io.fdloop.internal.uring;
+
+import io.fdloop.internal.linux.Errno;
+import io.fdloop.internal.linux.Errors;
+import io.fdloop.internal.linux.Eventfd;
+import io.fdloop.internal.linux.Syscalls;
+import io.fdloop.internal.loop.CompletionSource;
+import io.fdloop.internal.loop.LoopHost;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+import static io.fdloop.internal.linux.IoUringLayout.CQE_F_MORE;
+import static io.fdloop.internal.linux.IoUringLayout.SQE_SIZE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The loop's one io_uring, shared by every kind of I/O on the loop (files, sockets): one ring, one
+ * eventfd registered with {@code IORING_REGISTER_EVENTFD} in the loop's epoll set, and one
+ * {@code io_uring_enter} per iteration for everything every user queued. The seed's pattern on the
+ * newer interface: the eventfd is only a hint (several completions may post one signal), so every
+ * wake-up drains the whole completion queue.
+ *
+ * <p>Each {@link User} fills submission entries when the loop flushes and gets back the completions
+ * whose {@code user_data} carries its tag (the top byte; the rest is the user's). No more requests
+ * are in flight than the completion queue holds (and the kernel was asked for
+ * {@code IORING_FEAT_NODROP}), so no completion is lost; what does not fit waits in its user.
+ *
+ * <p><b>Loop thread only.</b>
+ */
+public final class LoopRing implements CompletionSource {
+    private static final int TAG_SHIFT = 56;
+    private static final long VALUE_MASK = (1L << TAG_SHIFT) - 1;
+    /** The smallest ring a loop gets, so that users who come later still find room. */
+    private static final int MIN_ENTRIES = 256;
+
+    /** One kind of I/O using the ring. Loop thread only. */
+    public interface User {
+
+        /** Fills submission entries for what it has queued, taking each from {@code submission}; returns how many. */
+        int fill(Submission submission);
+
+        /** A completion of one of its requests: {@code value} is the user's part of {@code user_data}. */
+        void complete(long value, int res, int flags);
+
+        /** Whether it has requests queued or in flight. */
+        boolean busy();
+
+        /** The ring is closing with the loop; nothing more will be completed. */
+        default void ringClosed() {
+        }
+    }
+
+    /** The entries one flush may fill. Loop thread only. */
+    public final class Submission {
+        private int filled;
+        private int room;
+
+        /**
+         * The offset in {@link #entries()} of the next submission entry, zeroed; -1 when the ring
+         * has no room for more this iteration (the user keeps the rest queued).
+         */
+        public long next() {
+            if (filled == room) {
+                return -1;
+            }
+            long sqe = ring.nextEntryOffset(filled++);
+            MemorySegment sqes = ring.sqes;
+            for (long offset = 0; offset < SQE_SIZE; offset += 8) {
+                sqes.set(JAVA_LONG, sqe + offset, 0L);
+            }
+            return sqe;
+        }
+
+        /** The mapped submission entries. */
+        public MemorySegment entries() {
+            return ring.sqes;
+        }
+
+        /** {@code value} tagged as {@code user}'s, for an entry's {@code user_data}. */
+        public long userData(int tag, long value) {
+            return ((long) tag << TAG_SHIFT) | (value & VALUE_MASK);
+        }
+    }
+
+    private final Syscalls syscalls;
+    private final UringRing ring;
+    private final int eventFd;
+    private final int capacity;
+    private final Submission submission = new Submission();
+    private final UringRing.CompletionConsumer onCompletion = this::onCompletion;
+    private User[] users = new User[1]; // index = tag; tag 0 is never given out
+    private int inFlight; // requests submitted (or published) whose last completion has not come
+    private int unsubmitted; // published in the SQ, not yet consumed by io_uring_enter
+    private boolean stalled;
+    private long lastSignalCount;
+    private int reaped;
+    private boolean closed;
+
+    private LoopRing(Syscalls syscalls, UringRing ring, int eventFd) {
+        this.syscalls = syscalls;
+        this.ring = ring;
+        this.eventFd = eventFd;
+        this.capacity = Math.min(ring.cqEntries, 2 * ring.sqEntries);
+    }
+
+    /**
+     * The loop's ring, set up and plugged into the loop on first use with room for at least
+     * {@code entries} submissions (the completion queue twice that).
+     *
+     * @throws IOException when io_uring cannot be used here, saying why (then every later call says the same)
+     */
+    public static LoopRing of(LoopHost host, int entries) throws IOException {
+        Holder holder = host.attachment(Holder.class, h -> new Holder());
+        synchronized (holder) {
+            if (holder.ring == null) {
+                if (holder.failure != null) {
+                    throw new IOException(holder.failure.getMessage(), holder.failure);
+                }
+                try {
+                    LoopRing ring = open(host.syscalls(), Math.max(MIN_ENTRIES, entries));
+                    try {
+                        host.addSource(ring);
+                    } catch (IOException | RuntimeException e) {
+                        ring.close();
+                        throw e;
+                    }
+                    holder.ring = ring;
+                } catch (IOException e) {
+                    holder.failure = e;
+                    throw e;
+                }
+            }
+            return holder.ring;
+        }
+    }
+
+    /** The loop's ring once made, for one loop; the first failure to make it is kept. */
+    private static final class Holder {
+        LoopRing ring;
+        IOException failure;
+    }
+
+    private static LoopRing open(Syscalls syscalls, int entries) throws IOException {
+        UringRing ring = UringRing.open(syscalls, Integer.highestOneBit(Math.min(entries, 32768) * 2 - 1));
+        int fd;
+        try {
+            fd = Eventfd.create(syscalls, 0, 0);
+        } catch (IOException e) {
+            ring.close();
+            throw e;
+        }
+        try {
+            ring.registerEventfd(fd);
+        } catch (IOException e) {
+            ring.close();
+            syscalls.close(fd);
+            throw e;
+        }
+        return new LoopRing(syscalls, ring, fd);
+    }
+
+    /** Makes {@code user} one of the ring's; returns its tag, for {@link Submission#userData}. */
+    public int register(User user) {
+        users = Arrays.copyOf(users, users.length + 1);
+        users[users.length - 1] = user;
+        return users.length - 1;
+    }
+
+    /** Submission entries in the ring. */
+    public int submissionEntries() {
+        return ring.sqEntries;
+    }
+
+    @Override
+    public String name() {
+        return "uring";
+    }
+
+    @Override
+    public int eventFd() {
+        return eventFd;
+    }
+
+    @Override
+    public int flush() {
+        stalled = false;
+        submission.filled = 0;
+        submission.room = Math.min(ring.freeSubmissionEntries(), capacity - inFlight);
+        for (int tag = 1; tag < users.length && submission.filled < submission.room; tag++) {
+            users[tag].fill(submission);
+        }
+        int filled = submission.filled;
+        if (filled > 0) {
+            ring.publish(filled);
+            inFlight += filled;
+            unsubmitted += filled;
+        }
+        if (unsubmitted == 0) {
+            return 0;
+        }
+        int r = ring.enter(unsubmitted);
+        if (r >= 0) {
+            unsubmitted -= r;
+            return r;
+        }
+        if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
+            // The kernel is short of memory or has completions to flush first: what it did not
+            // take stays in the ring; retry after completions, or soon when none can come.
+            stalled = inFlight == unsubmitted;
+            return 0;
+        }
+        throw new IllegalStateException(Errors.describe("io_uring_enter", -r, null));
+    }
+
+    @Override
+    public boolean stalled() {
+        return stalled;
+    }
+
+    @Override
+    public boolean hasVisibleCompletions() {
+        return inFlight > 0 && ring.hasCompletions();
+    }
+
+    @Override
+    public int reap(boolean signalled) {
+        lastSignalCount = signalled ? Eventfd.drain(syscalls, eventFd, "io_uring") : 0;
+        reaped = 0;
+        ring.reap(onCompletion);
+        return reaped;
+    }
+
+    private void onCompletion(long userData, int res, int flags) {
+        if ((flags & CQE_F_MORE) == 0) {
+            inFlight--; // the request's last completion
+        }
+        reaped++;
+        users[(int) (userData >>> TAG_SHIFT)].complete(userData & VALUE_MASK, res, flags);
+    }
+
+    @Override
+    public long lastSignalCount() {
+        return lastSignalCount;
+    }
+
+    @Override
+    public boolean busy() {
+        if (inFlight > 0) {
+            return true;
+        }
+        for (int tag = 1; tag < users.length; tag++) {
+            if (users[tag].busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Unmaps the rings and closes the fd; the kernel cancels or finishes what is still in flight,
+     * keeping the pages of those requests' buffers pinned until it does.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int tag = 1; tag < users.length; tag++) {
+            users[tag].ringClosed();
+        }
+        ring.close();
+        syscalls.close(eventFd);
+    }
+}
