@@ -31,8 +31,10 @@ import java.util.concurrent.ExecutorService;
  *   <li><b>Threads.</b> Opened with an {@link ExecutorService}, a channel runs its completion handlers
  *       there, as the JDK does. Opened without one, it runs them on the loop thread, which stands for
  *       the channel's thread pool: the JDK's default pool would add a thread hop to every completion,
- *       which is what fdloop removes, so the JDK's {@code java.nio.channels.DefaultThreadPool.*}
- *       properties do not apply. A handler on the loop thread must not block (no {@code Future.get},
+ *       which is what fdloop removes. Only when the JDK's default pool is configured explicitly
+ *       ({@code -Djava.nio.channels.DefaultThreadPool.threadFactory=...} or {@code .initialSize}) do
+ *       such channels run their handlers on a pool made as the JDK makes it, shared by all of them.
+ *       A handler on the loop thread must not block (no {@code Future.get},
  *       no waiting on other I/O); the blocking methods ({@code size}, {@code truncate}, {@code force},
  *       {@code tryLock}) work from a handler but stall the loop while they run. A handler never runs
  *       on the thread that started the operation: once the loop has closed, a daemon thread named

@@ -24,6 +24,32 @@ class FdloopFileSystemProviderTest {
     Path dir;
 
     @Test
+    void shouldRunHandlersOnTheJdksDefaultPoolWhenItsPropertiesConfigureOne() throws Exception {
+        List<String> output = runChild(DefaultPoolChild.class,
+                "-Djava.nio.channels.DefaultThreadPool.threadFactory=" + DefaultPoolChild.Factory.class.getName(),
+                dir.resolve("pooled.bin").toString());
+        assertEquals(List.of("handler ran on configured-pool", "channel FdloopAsyncChannel"), output);
+    }
+
+    private static List<String> runChild(Class<?> main, String property, String argument) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FdloopFileSystemProvider.class.getName(), property,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                main.getName(), argument)
+                .redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                output.add(line);
+            }
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue(), String.join("\n", output));
+        return output;
+    }
+
+    @Test
     void shouldGiveAnUnmodifiedApplicationFdloopChannelsAndLeaveTheRestAlone() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FdloopFileSystemProvider.class.getName(),

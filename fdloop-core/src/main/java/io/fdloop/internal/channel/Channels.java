@@ -28,7 +28,8 @@ public final class Channels {
 
     /**
      * {@code AsynchronousFileChannel.open(path, options, executor, attrs)} on {@code loop}; handlers
-     * run on {@code executor}, or on the loop thread when it is null.
+     * run on {@code executor}; when it is null, on the JDK's default pool if its properties configure
+     * one ({@link JdkDefaultPool}), else on the loop thread.
      */
     public static AsynchronousFileChannel open(EventLoop loop, Path path, Set<? extends OpenOption> options,
                                                ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
@@ -63,7 +64,8 @@ public final class Channels {
             fileOptions.removeAll(EnumSet.of(FileOption.CREATE, FileOption.CREATE_NEW, FileOption.TRUNCATE));
         }
         int mode = InitialAttributes.mode(attrs);
+        ExecutorService handlerPool = executor != null ? executor : JdkDefaultPool.ifConfigured();
         return new FdloopAsyncChannel(FileOpener.open(loop, path, fileOptions, null, mode),
-                new HandlerThreads(loop, executor));
+                new HandlerThreads(loop, handlerPool));
     }
 }
