@@ -33,17 +33,34 @@ public final class EventFd implements AutoCloseable {
         this.semaphore = semaphore;
     }
 
-    /** A counter starting at zero. */
+    /**
+     * A counter starting at zero. Any thread.
+     *
+     * @return the event
+     * @throws IOException when the kernel refuses an eventfd (the process is out of fds)
+     */
     public static EventFd create() throws IOException {
         return create(0);
     }
 
-    /** A counter starting at {@code initialValue} (0 to 2<sup>32</sup> - 1, as eventfd(2) takes). */
+    /**
+     * A counter starting at {@code initialValue}. Any thread.
+     *
+     * @param initialValue 0 to 2<sup>32</sup> - 1, as eventfd(2) takes
+     * @return the event
+     * @throws IOException when the kernel refuses an eventfd
+     */
     public static EventFd create(long initialValue) throws IOException {
         return create(initialValue, false);
     }
 
-    /** A semaphore: each {@link #read()} takes 1 from the counter. */
+    /**
+     * A semaphore: each {@link #read()} takes 1 from the counter. Any thread.
+     *
+     * @param initialValue 0 to 2<sup>32</sup> - 1
+     * @return the event
+     * @throws IOException when the kernel refuses an eventfd
+     */
     public static EventFd createSemaphore(long initialValue) throws IOException {
         return create(initialValue, true);
     }
@@ -58,18 +75,31 @@ public final class EventFd implements AutoCloseable {
         return new EventFd(syscalls, fd, semaphore);
     }
 
-    /** The fd, to register it or hand it to other code; valid until {@link #close()}. */
+    /**
+     * The fd, to register it or hand it to other code; valid until {@link #close()}. Any thread.
+     *
+     * @return the fd number
+     */
     public int fd() {
         return fd.fd();
     }
 
+    /**
+     * Whether reads take 1 at a time ({@code EFD_SEMAPHORE}). Any thread.
+     *
+     * @return true for a semaphore
+     */
     public boolean isSemaphore() {
         return semaphore;
     }
 
     /**
-     * Adds {@code value} (1 to {@link #MAX_VALUE}, read as unsigned) to the counter. Returns false, adding nothing,
-     * when the counter would pass {@link #MAX_VALUE} until someone reads it.
+     * Adds {@code value} to the counter. Any thread.
+     *
+     * @param value 1 to {@link #MAX_VALUE}, read as unsigned
+     * @return false, adding nothing, when the counter would pass {@link #MAX_VALUE} until someone reads it
+     * @throws IOException                        when the eventfd is closed
+     * @throws IllegalArgumentException           for 0 or a value past {@link #MAX_VALUE}
      */
     public boolean write(long value) throws IOException {
         if (value == 0 || Long.compareUnsigned(value, MAX_VALUE) > 0) {
@@ -86,7 +116,12 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
-    /** Reads the counter (see the class comment); 0 when it is zero. */
+    /**
+     * Reads the counter (see the class comment). Any thread.
+     *
+     * @return the counter (a semaphore: 1), or 0 when it is zero
+     * @throws IOException when the eventfd is closed
+     */
     public long read() throws IOException {
         if (!fd.acquire()) {
             throw new ClosedChannelException();
@@ -98,6 +133,11 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the eventfd is open. Any thread.
+     *
+     * @return false once {@link #close()} began
+     */
     public boolean isOpen() {
         return !fd.isClosed();
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *
  * A loop is either started on a platform thread it owns ({@link #start()}, {@link Builder#start()})
  * or driven by the thread that built it ({@link #open()}, {@link Builder#build()}), which then calls
- * {@link #runOnce} or {@link #run()}. Scale out with one loop per core ({@link EventLoopGroup}).
+ * {@link #runOnce} or {@link #run()}. Scale out with one loop per core.
  *
  * <p>Futures that a loop completes fail fast with {@link BlockingOperationException} when joined on
  * that loop's own thread before they are done: the wait could never end.

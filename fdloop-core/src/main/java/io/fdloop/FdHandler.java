@@ -8,5 +8,13 @@ package io.fdloop;
  */
 @FunctionalInterface
 public interface FdHandler {
+
+    /**
+     * The fd is ready. Loop thread.
+     *
+     * @param registration the fd's registration (to modify or cancel it)
+     * @param readyOps     what it is ready for: {@link Registration#READABLE}, {@link Registration#WRITABLE},
+     *                     {@link Registration#ERROR}, {@link Registration#HANGUP}
+     */
     void ready(Registration registration, int readyOps);
 }

@@ -31,19 +31,36 @@ public final class Interest {
     /**
      * The same interest, edge-triggered (EPOLLET): the handler is called once per change of state,
      * so it must read or write until the fd says EAGAIN or it will not be called again.
+     *
+     * @return the edge-triggered interest
      */
     public Interest edgeTriggered() {
         return new Interest(read, write, true);
     }
 
+    /**
+     * Whether readability is waited for.
+     *
+     * @return true for READ and READ_WRITE
+     */
     public boolean read() {
         return read;
     }
 
+    /**
+     * Whether writability is waited for.
+     *
+     * @return true for WRITE and READ_WRITE
+     */
     public boolean write() {
         return write;
     }
 
+    /**
+     * Whether the interest is edge-triggered.
+     *
+     * @return true when made by {@link #edgeTriggered()}
+     */
     public boolean isEdgeTriggered() {
         return edgeTriggered;
     }

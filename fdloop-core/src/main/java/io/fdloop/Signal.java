@@ -3,6 +3,8 @@ package io.fdloop;
 /**
  * The signals a loop can handle: the ones a service is asked to stop or reload with. The JVM
  * itself uses the rest (SEGV, BUS, FPE, PIPE, ILL, QUIT, USR2).
+ *
+ * <p><b>Immutable; thread-safe.</b>
  */
 public enum Signal {
     /** SIGHUP (1): conventionally, reload. */
@@ -18,7 +20,11 @@ public enum Signal {
         this.number = number;
     }
 
-    /** The signal number on Linux. */
+    /**
+     * The signal number on Linux.
+     *
+     * @return such as 15 for TERM
+     */
     public int number() {
         return number;
     }

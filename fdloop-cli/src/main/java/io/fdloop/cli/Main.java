@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The {@code fdloop} command.
  */
 @Command(name = "fdloop", mixinStandardHelpOptions = true, version = "fdloop 0.1.0",
-        description = "One epoll loop for eventfd-signalled Linux AIO, timers, signals and user events.",
+        description = "One event loop for disk I/O (io_uring, Linux AIO), sockets, timers, signals and user events.",
         subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

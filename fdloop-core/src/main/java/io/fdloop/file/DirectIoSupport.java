@@ -24,7 +24,11 @@ public record DirectIoSupport(String fileSystemType, boolean supported, DirectAl
 
     /**
      * Probes the file system holding {@code path}: a directory (a scratch file is created in it and
-     * removed) or an existing file (opened read-only). Blocks like open(2).
+     * removed) or an existing file (opened read-only). Any thread; blocks like open(2).
+     *
+     * @param path a directory or a file
+     * @return what direct I/O needs there, or why it cannot be had
+     * @throws IOException when the file system cannot be looked up
      */
     public static DirectIoSupport probe(Path path) throws IOException {
         String type = FileOpen.fileSystemType(path);

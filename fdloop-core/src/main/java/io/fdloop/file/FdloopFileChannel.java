@@ -1,6 +1,5 @@
 package io.fdloop.file;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.fdloop.EventLoop;
 import io.fdloop.internal.channel.Channels;
 
@@ -43,7 +42,7 @@ import java.util.concurrent.ExecutorService;
  *   <li><b>Buffers.</b> Direct {@link java.nio.ByteBuffer}s go straight to the kernel (those that view an
  *       {@code Arena.ofShared()} segment through a loop buffer, since such an arena can be closed at
  *       any time). Heap buffers are copied through a direct buffer allocated per operation (aligned as
- *       the file needs for {@link ExtendedOpenOption#DIRECT}); prefer direct buffers.</li>
+ *       the file needs for {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}); prefer direct buffers.</li>
  *   <li><b>Locks</b> are Linux open file description (OFD) locks. {@link java.nio.channels.OverlappingFileLockException}
  *       is raised for overlaps with locks of other fdloop channels in this JVM, as the JDK does among
  *       its own channels; a lock taken through the JDK's channels instead conflicts in the kernel
@@ -57,7 +56,7 @@ import java.util.concurrent.ExecutorService;
  *       {@code AsynchronousCloseException}.</li>
  *   <li><b>Options</b>: {@code READ}, {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
  *       {@code TRUNCATE_EXISTING}, {@code DSYNC} (O_DSYNC), {@code SYNC} (O_SYNC), {@code SPARSE}
- *       (ignored, as by the JDK) and {@code ExtendedOpenOption.DIRECT}; {@code APPEND} throws
+ *       (ignored, as by the JDK) and {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}; {@code APPEND} throws
  *       {@link UnsupportedOperationException} as it does for the JDK; so do {@code DELETE_ON_CLOSE},
  *       {@code LinkOption.NOFOLLOW_LINKS} and anything else. The one initial attribute taken is
  *       {@code posix:permissions}, as the JDK's.</li>
@@ -87,6 +86,9 @@ public final class FdloopFileChannel {
      * {@value #DEFAULT_LOOP_NAME}, started on first use and kept for the life of the process
      * (replaced only if it failed and closed). Handlers run on its thread. Any thread; blocks like open(2).
      *
+     * @param path    the file, of the default file system
+     * @param options how to open it, as for {@link AsynchronousFileChannel#open(Path, OpenOption...)}
+     * @return the open channel
      * @throws UnsupportedOperationException for {@code APPEND} and the options fdloop does not support
      * @throws IOException                   when the file cannot be opened
      */
@@ -101,6 +103,11 @@ public final class FdloopFileChannel {
      * loop: handlers run on {@code executor}, or on the loop thread when it is null. Any thread; blocks
      * like open(2).
      *
+     * @param path     the file, of the default file system
+     * @param options  how to open it
+     * @param executor where handlers run, or null for the loop thread
+     * @param attrs    initial attributes of a created file: {@code posix:permissions} only
+     * @return the open channel
      * @throws UnsupportedOperationException for {@code APPEND}, the options fdloop does not support, or
      *                                       an initial attribute other than {@code posix:permissions}
      * @throws IOException                   when the file cannot be opened
@@ -114,6 +121,10 @@ public final class FdloopFileChannel {
      * Opens {@code path} on {@code loop}, whose thread runs the channel's completions. The channel
      * is closed when the loop closes. Any thread; blocks like open(2).
      *
+     * @param loop    the loop whose thread runs the channel's completions
+     * @param path    the file, of the default file system
+     * @param options how to open it
+     * @return the open channel
      * @throws UnsupportedOperationException for {@code APPEND} and the options fdloop does not support
      * @throws java.nio.file.ProviderMismatchException for a path of another file system than the default one
      * @throws IOException                   when the file cannot be opened
@@ -127,6 +138,12 @@ public final class FdloopFileChannel {
      * Opens {@code path} on {@code loop}; handlers run on {@code executor}, or on the loop thread when
      * it is null. Any thread; blocks like open(2).
      *
+     * @param loop     the loop that performs the channel's I/O
+     * @param path     the file, of the default file system
+     * @param options  how to open it
+     * @param executor where handlers run, or null for the loop thread
+     * @param attrs    initial attributes of a created file: {@code posix:permissions} only
+     * @return the open channel
      * @throws UnsupportedOperationException for {@code APPEND}, the options fdloop does not support, or
      *                                       an initial attribute other than {@code posix:permissions}
      * @throws java.nio.file.ProviderMismatchException for a path of another file system than the default one

@@ -53,6 +53,8 @@ public final class FdloopFileSystemProvider extends FileSystemProvider {
     /**
      * Wraps {@code delegate}, the platform's default provider: the constructor the JDK calls for
      * {@code -Djava.nio.file.spi.DefaultFileSystemProvider}.
+     *
+     * @param delegate the platform's default provider, whose scheme is {@code file}
      */
     public FdloopFileSystemProvider(FileSystemProvider delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");

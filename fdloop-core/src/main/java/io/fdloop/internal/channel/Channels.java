@@ -1,6 +1,5 @@
 package io.fdloop.internal.channel;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.fdloop.EventLoop;
 import io.fdloop.file.FileOption;
 import io.fdloop.internal.file.FileOpener;
@@ -24,6 +23,15 @@ import java.util.concurrent.ExecutorService;
  */
 public final class Channels {
     private Channels() {
+    }
+
+    /**
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, the JDK's O_DIRECT option, recognised by
+     * name: the type is in {@code jdk.unsupported}, which javac and javadoc warn about at every use.
+     */
+    private static boolean isDirect(OpenOption option) {
+        return option instanceof Enum<?> constant && constant.name().equals("DIRECT")
+                && constant.getDeclaringClass().getName().equals("com.sun.nio.file.ExtendedOpenOption");
     }
 
     /**
@@ -52,7 +60,7 @@ public final class Channels {
                     case APPEND -> throw new UnsupportedOperationException("APPEND not allowed");
                     default -> throw new UnsupportedOperationException(option + " not supported by fdloop");
                 }
-            } else if (option == ExtendedOpenOption.DIRECT) {
+            } else if (isDirect(option)) {
                 fileOptions.add(FileOption.DIRECT);
             } else {
                 Objects.requireNonNull(option, "option");

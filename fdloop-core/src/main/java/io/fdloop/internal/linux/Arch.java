@@ -22,8 +22,7 @@ public enum Arch {
      *  +-------+------------------+
      * </pre>
      */
-    X86_64("amd64", new SyscallNumbers(206, 207, 209, 208, 210, 425, 426, 427, 290, 291, 233, 232, 283, 286,
-            0, 1, 3, 257, 17, 18, 295, 296, 74, 75, 332, 285, 293),
+    X86_64("amd64", new SyscallNumbers(206, 207, 209, 208, 425, 426, 427),
             0x4000, 0x10000, 0x20000, 12, 4),
     /**
      * aarch64. {@code struct epoll_event} has natural alignment, so {@code data} moves to offset 8:
@@ -33,11 +32,8 @@ public enum Arch {
      *  |events |  pad  |      data        |   16 bytes
      *  +-------+-------+------------------+
      * </pre>
-     * aarch64 has no plain {@code epoll_wait} syscall (only {@code epoll_pwait}); the number
-     * recorded for it is {@code epoll_pwait}'s, which with a null sigmask behaves the same.
      */
-    AARCH64("aarch64", new SyscallNumbers(0, 1, 2, 4, 3, 425, 426, 427, 19, 20, 21, 22, 85, 86,
-            63, 64, 57, 56, 67, 68, 69, 70, 82, 83, 291, 47, 59),
+    AARCH64("aarch64", new SyscallNumbers(0, 1, 2, 4, 425, 426, 427),
             0x10000, 0x4000, 0x8000, 16, 8);
 
     /** Flags with the same value on every architecture fdloop supports. */
@@ -104,14 +100,9 @@ public enum Arch {
         return epollEventDataOffset;
     }
 
-    /** Syscall numbers, for the calls fdloop makes through {@code syscall(2)} or may need to. */
-    public record SyscallNumbers(int ioSetup, int ioDestroy, int ioSubmit, int ioGetevents, int ioCancel,
-                                 int ioUringSetup, int ioUringEnter, int ioUringRegister,
-                                 int eventfd2, int epollCreate1, int epollCtl, int epollWait,
-                                 int timerfdCreate, int timerfdSettime,
-                                 int read, int write, int close, int openat, int pread64, int pwrite64,
-                                 int preadv, int pwritev, int fsync, int fdatasync, int statx,
-                                 int fallocate, int pipe2) {
+    /** Syscall numbers of the calls libc has no wrapper for, which fdloop makes through {@code syscall(2)}. */
+    public record SyscallNumbers(int ioSetup, int ioDestroy, int ioSubmit, int ioGetevents,
+                                 int ioUringSetup, int ioUringEnter, int ioUringRegister) {
     }
 
     private static final class Current {

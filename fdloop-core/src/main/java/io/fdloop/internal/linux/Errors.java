@@ -11,7 +11,7 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The one place where an errno becomes an exception. Plain syscalls, {@code io_event.res} and
- * (later) io_uring's {@code cqe.res} all arrive here as {@code -errno}.
+ * io_uring's {@code cqe.res} all arrive here as {@code -errno}.
  *
  * <p><b>Stateless; thread-safe.</b> Each factory returns its exception; none throws it.
  */

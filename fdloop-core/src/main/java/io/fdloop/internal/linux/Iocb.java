@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *  | aio_reserved2  |aio_flags|aio_resfd|
  *  +----------------+--------+--------+
  * </pre>
- * {@code aio_flags} / {@code aio_resfd} are the seed patch's fields: with {@link #IOCB_FLAG_RESFD}
+ * {@code aio_flags} / {@code aio_resfd} let a request signal an eventfd: with {@link #IOCB_FLAG_RESFD}
  * the kernel adds 1 to the eventfd {@code aio_resfd} when the request completes.
  *
  * <p><b>Stateless; thread-safe.</b>

@@ -72,8 +72,6 @@ final class LinuxSyscalls implements Syscalls {
     // long syscall(long number, ...): variadic after the number, see syscall(2).
     private static final MethodHandle SYSCALL_LP = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
     private static final MethodHandle SYSCALL_L = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle SYSCALL_LLP =
-            linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
 
     private static final MethodHandle SYSCALL_6 = linkVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -338,17 +336,6 @@ final class LinuxSyscalls implements Syscalls {
     @Override
     public int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout) {
         return (int) fastSyscall(NR.ioGetevents(), context, minCount, count, events.address(), timeout.address(), 0);
-    }
-
-    @Override
-    public int ioCancel(long context, long iocb, MemorySegment result) {
-        MemorySegment capture = CAPTURE.get();
-        try {
-            return (int) result((long) SYSCALL_LLP.invokeExact(capture, (long) NR.ioCancel(), context, iocb,
-                    result), capture);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
     }
 
     @Override

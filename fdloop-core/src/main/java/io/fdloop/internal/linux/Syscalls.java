@@ -94,8 +94,6 @@ public interface Syscalls {
     /** {@code int io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct timespec *timeout)} */
     int ioGetevents(long context, long minCount, long count, MemorySegment events, MemorySegment timeout);
 
-    /** {@code int io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)} */
-    int ioCancel(long context, long iocb, MemorySegment result);
 
     /** {@code int io_uring_setup(u32 entries, struct io_uring_params *p)}, through {@code syscall(2)} */
     int ioUringSetup(int entries, MemorySegment params);

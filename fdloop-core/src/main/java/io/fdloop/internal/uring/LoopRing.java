@@ -18,8 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The loop's one io_uring, shared by every kind of I/O on the loop (files, sockets): one ring, one
  * eventfd registered with {@code IORING_REGISTER_EVENTFD} in the loop's epoll set, and one
- * {@code io_uring_enter} per iteration for everything every user queued. The seed's pattern on the
- * newer interface: the eventfd is only a hint (several completions may post one signal), so every
+ * {@code io_uring_enter} per iteration for everything every user queued. The pattern of Linux AIO's
+ * {@code IOCB_FLAG_RESFD} on the newer interface: the eventfd is only a hint (several completions may post one signal), so every
  * wake-up drains the whole completion queue.
  *
  * <p>Each {@link User} fills submission entries when the loop flushes and gets back the completions
@@ -166,11 +166,6 @@ public final class LoopRing implements CompletionSource {
         users = Arrays.copyOf(users, users.length + 1);
         users[users.length - 1] = user;
         return users.length - 1;
-    }
-
-    /** Submission entries in the ring. */
-    public int submissionEntries() {
-        return ring.sqEntries;
     }
 
     @Override

@@ -135,11 +135,6 @@ public class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
-    public int ioCancel(long context, long iocb, MemorySegment result) {
-        return kernel.ioCancel(context, iocb, result);
-    }
-
-    @Override
     public int ioUringSetup(int entries, MemorySegment params) {
         return kernel.ioUringSetup(entries, params);
     }

@@ -17,11 +17,11 @@ import java.util.Set;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The seed's loop in a process of its own, for {@link SeedLoopTest}: one loop receiving AIO
+ * The loop of every kind of fd in a process of its own, for {@link OneLoopForEveryFdTest}: one loop receiving AIO
  * completions, bytes on a pipe, a timer, a user EventFd poke and SIGTERM. Every dispatch checks
  * that it runs on the loop thread. Exits 0 when all five arrived, each on the loop thread.
  */
-final class SeedLoopChild {
+final class OneLoopForEveryFdChild {
     enum Kind { AIO, PIPE, TIMER, EVENTFD, SIGNAL }
 
     private static final Set<Kind> seen = EnumSet.noneOf(Kind.class);

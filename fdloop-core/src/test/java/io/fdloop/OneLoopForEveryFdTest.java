@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The seed's loop end to end: a child JVM runs one loop that receives AIO completions, a pipe, a
+ * One loop for every kind of fd, end to end: a child JVM runs one loop that receives AIO completions, a pipe, a
  * timer, a user EventFd and a real SIGTERM sent with kill(1); its handler runs on the loop thread
  * and the child exits 0.
  */
-class SeedLoopTest {
+class OneLoopForEveryFdTest {
     @TempDir
     Path dir;
 
@@ -27,7 +27,7 @@ class SeedLoopTest {
     void shouldDispatchAioPipeTimerEventFdAndSignalOnOneLoopThread() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                SeedLoopChild.class.getName(), dir.resolve("seed.dat").toString())
+                OneLoopForEveryFdChild.class.getName(), dir.resolve("disk.dat").toString())
                 .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
