@@ -230,7 +230,7 @@ public final class RequestParser {
         if (problem != null) {
             return refuse(400, problem, requestLine);
         }
-        return finish(method, version, requestLine, target);
+        return finish(method, version, requestLine, target) == REJECTED ? REJECTED : length;
     }
 
     /** Parses the field lines in {@code buf[at, end)} into {@link #fields}; null, or what was wrong. */

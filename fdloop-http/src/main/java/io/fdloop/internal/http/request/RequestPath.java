@@ -253,7 +253,7 @@ public final class RequestPath {
             sb.append('?');
             for (int i = 0; i < query.length(); i++) {
                 int c = query.charAt(i);
-                if (c > 0x20 && c < 0x7f) {
+                if (isPathChar(c) || c == '?' || c == '%') {
                     sb.append((char) c);
                 } else {
                     appendEscape(sb, c & 0xff);
