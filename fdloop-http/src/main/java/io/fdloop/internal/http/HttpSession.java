@@ -11,9 +11,8 @@ import io.fdloop.internal.http.response.ResponsePlan;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 
 /**
  * The HTTP/1.1 protocol engine of one connection: bytes in, {@link ResponsePlan}s out, in request order.
@@ -50,7 +49,7 @@ public final class HttpSession {
     private final String remoteAddress;
     private final RequestParser parser;
     private final SessionDeadline deadline;
-    private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private final ArrayList<Exchange> queue = new ArrayList<>(); // handed exchanges first, in request order
     private final int inputLimit;
     private byte[] in = new byte[0];
     private int start;
@@ -64,6 +63,8 @@ public final class HttpSession {
     private boolean paused;
     private boolean closeRequested;
     private boolean closed;
+    private boolean busy; // inside process(): a transport calling back re-entrantly only marks work to do
+    private boolean again;
 
     /**
      * A session for a connection just accepted; its first head must arrive within the header timeout.
@@ -115,7 +116,6 @@ public final class HttpSession {
         inputEnded = true;
         try {
             process();
-            closeIfDone();
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -163,7 +163,7 @@ public final class HttpSession {
             return;
         }
         lastPlanned = true;
-        closeIfDone();
+        process();
     }
 
     /** Requests parsed and not yet sent. Loop thread only. */
@@ -192,8 +192,35 @@ public final class HttpSession {
         end += length;
     }
 
-    /** Parses and answers what the buffer holds, as far as the queue allows. */
+    /**
+     * Parses and answers what the buffer holds, as far as the queue allows, and hands ready plans to the
+     * transport. A transport may report a plan sent from inside {@code send} (its write completed at
+     * once): that call only marks more work, which this loop then does, so the stack never grows with
+     * the number of pipelined requests.
+     */
     private void process() {
+        if (busy) {
+            again = true;
+            return;
+        }
+        busy = true;
+        try {
+            do {
+                again = false;
+                parseAvailable();
+                emit();
+            } while (again && !closed);
+        } finally {
+            busy = false;
+        }
+        if (start == end) {
+            start = end = 0;
+        }
+        updateDeadline();
+        closeIfDone();
+    }
+
+    private void parseAvailable() {
         while (!closed && !lastPlanned) {
             if (discardRemaining > 0) {
                 long skip = Math.min(discardRemaining, end - start);
@@ -232,11 +259,6 @@ public final class HttpSession {
             discardRemaining = request.contentLength();
             answer(request);
         }
-        if (start == end) {
-            start = end = 0;
-        }
-        emit();
-        updateDeadline();
     }
 
     /** Queues the exchange for one parsed request, planned now or once its lookup completes. */
@@ -293,8 +315,7 @@ public final class HttpSession {
         }
         try {
             plan(e, resolution);
-            emit();
-            updateDeadline();
+            process();
         } catch (RuntimeException failure) {
             failed(failure);
         }
@@ -304,33 +325,26 @@ public final class HttpSession {
 
     /** Hands the plans that are ready to the transport, in order, up to one that closes. */
     private void emit() {
-        Iterator<Exchange> it = queue.iterator();
-        int index = 0;
-        while (it.hasNext()) {
-            Exchange e = it.next();
-            index++;
-            if (e.handed) {
-                continue;
-            }
-            if (e.plan == null || closeRequested) {
+        while (!closed && !closeRequested && handed < queue.size()) {
+            Exchange e = queue.get(handed);
+            if (e.plan == null) {
                 return;
             }
             e.handed = true;
             handed++;
-            transport.send(e.plan);
             if (e.plan.closeAfter()) {
                 lastPlanned = true;
                 closeRequested = true;
-                dropAfter(index);
-                return;
+                dropAfter(handed);
             }
+            transport.send(e.plan);
         }
     }
 
-    /** Abandons the exchanges behind the {@code keep}-th: a response before them closes the connection. */
+    /** Abandons the exchanges behind the first {@code keep}: a response before them closes the connection. */
     private void dropAfter(int keep) {
         while (queue.size() > keep) {
-            Exchange dropped = queue.pollLast();
+            Exchange dropped = queue.remove(queue.size() - 1);
             dropped.abandoned = true;
             dropped.release();
         }
@@ -340,12 +354,12 @@ public final class HttpSession {
         if (closed) {
             return;
         }
-        Exchange e = queue.peekFirst();
+        Exchange e = queue.isEmpty() ? null : queue.getFirst();
         if (e == null || e.plan != plan || !e.handed) {
             throw new IllegalStateException("the transport reported a response the session did not hand it next: "
                     + plan + " (HttpTransport must report sent plans once each, in order)");
         }
-        queue.pollFirst();
+        queue.removeFirst();
         handed--;
         e.release();
         Request r = e.request;
@@ -364,7 +378,6 @@ public final class HttpSession {
                 transport.resumeReading();
             }
             process();
-            closeIfDone();
         } catch (RuntimeException failure) {
             failed(failure);
         }

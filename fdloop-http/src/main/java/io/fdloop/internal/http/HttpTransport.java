@@ -7,7 +7,8 @@ import io.fdloop.internal.http.response.ResponsePlan;
  * over a socket connection.
  *
  * <p><b>Loop thread only</b>: the session calls these on its loop thread, and the transport calls the
- * session back on the same thread, never from inside one of these calls.
+ * session back on the same thread. It may do so from inside {@link #send} or {@link #close} (a write that
+ * completed at once): the session takes such calls without growing the stack.
  *
  * <p>The contract, in full:
  * <ul>
