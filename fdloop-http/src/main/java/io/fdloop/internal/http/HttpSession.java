@@ -232,8 +232,12 @@ public final class HttpSession {
                 continue;
             }
             if (queue.size() >= options.maxPipelinedRequests()) {
-                pause();
-                break;
+                emit(); // a transport that writes at once frees the queue here, without a pause
+                if (queue.size() >= options.maxPipelinedRequests()) {
+                    pause();
+                    break;
+                }
+                continue;
             }
             if (!parser.inHead()) {
                 start = RequestParser.skipEmptyLines(in, start, end);

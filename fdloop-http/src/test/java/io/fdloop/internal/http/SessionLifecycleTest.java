@@ -67,6 +67,14 @@ class SessionLifecycleTest {
         }
     }
 
+    private static Path realRoot(TestTree tree) {
+        try {
+            return tree.root.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static List<byte[]> raw(List<Response> responses) {
         return responses.stream().map(Response::raw).toList();
     }
@@ -228,6 +236,12 @@ class SessionLifecycleTest {
             server.run(() -> server.lookups.cache().invalidate("/hello.txt"));
             Response fresh = c.one(get("/hello.txt"));
             assertEquals("replaced\n", fresh.bodyText());
+            c.one(get("/dir/a.txt"));
+            c.one(get("/style.css"));
+            server.run(() -> {
+                server.lookups.cache().invalidateFile(realRoot(tree).resolve("dir"));
+                assertEquals(2, server.lookups.cache().size(), "what a watcher reports for dir/ drops dir/a.txt only");
+            });
         }
         try (SessionHarness uncached = new SessionHarness(ServerOptions.builder(tree.root)
                 .openFileCacheValidity(Duration.ZERO).build())) {
@@ -270,6 +284,20 @@ class SessionLifecycleTest {
             assertFalse(small.file().isDirect(), "below the threshold: buffered");
             String fs = Files.getFileStore(tree.root).type();
             System.out.println("directio on " + fs + ": " + (big.file().isDirect() ? "O_DIRECT" : "refused, buffered"));
+        }
+    }
+
+    @Test
+    void shouldServeAFloodOfPipelinedRequestsWithoutGrowingTheStack() throws Exception {
+        TestTree tree = new TestTree(base);
+        try (SessionHarness server = new SessionHarness(ServerOptions.builder(tree.root).keepAliveRequests(1_000_000)
+                .build())) {
+            SessionHarness.Conn c = server.connect();
+            // 404s and redirects are written at once by the recording transport: sent() arrives inside send()
+            String flood = ("HEAD /nope HTTP/1.1\r\nHost: x\r\n\r\n" + get("/dir")).repeat(10_000);
+            c.send(flood);
+            assertEquals(20_000, c.await(20_000).size());
+            assertFalse(c.closed());
         }
     }
 

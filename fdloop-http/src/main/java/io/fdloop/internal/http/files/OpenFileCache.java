@@ -1,5 +1,6 @@
 package io.fdloop.internal.http.files;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,6 +97,21 @@ public final class OpenFileCache {
         for (String key : entries.keySet()) {
             if (key.startsWith(prefix)) {
                 doomed.add(key);
+            }
+        }
+        doomed.forEach(this::invalidate);
+    }
+
+    /**
+     * Drops every entry serving a file at or below {@code changed}, a real path (what a file watcher
+     * reports: a file written, replaced or removed, or a directory renamed). Costs one pass over the
+     * entries.
+     */
+    public void invalidateFile(Path changed) {
+        List<String> doomed = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (e.getValue().resolution instanceof Resolution.Found found && found.file().servesFileUnder(changed)) {
+                doomed.add(e.getKey());
             }
         }
         doomed.forEach(this::invalidate);

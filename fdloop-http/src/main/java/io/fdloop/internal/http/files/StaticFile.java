@@ -1,5 +1,6 @@
 package io.fdloop.internal.http.files;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,16 @@ public final class StaticFile {
     /** Whether a precompressed sibling exists: responses then vary on {@code Accept-Encoding}. */
     public boolean hasEncodedSiblings() {
         return representations.size() > 1;
+    }
+
+    /** Whether one of the representations is the file at {@code path} or lies below it. */
+    public boolean servesFileUnder(Path path) {
+        for (Representation r : representations.values()) {
+            if (r.file().file().path().startsWith(path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes a reference to every representation's file. Loop thread only. */
