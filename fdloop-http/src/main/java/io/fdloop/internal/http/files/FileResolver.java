@@ -6,6 +6,7 @@ import io.fdloop.file.AsyncFile;
 import io.fdloop.file.FileOption;
 import io.fdloop.http.ServerOptions;
 import io.fdloop.internal.http.request.RequestPath;
+import io.fdloop.internal.http.response.HttpDates;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -216,8 +217,9 @@ public final class FileResolver {
                 throw e;
             }
             if (after.sameContentAs(expected) && size == expected.size) {
-                return new Representation(coding, new OpenFile(file), size, Math.floorDiv(after.modifiedNanos, 1_000_000_000L),
-                        Representation.etag(after.modifiedNanos, size, after.inode, coding));
+                long seconds = Math.floorDiv(after.modifiedNanos, 1_000_000_000L);
+                return new Representation(coding, new OpenFile(file), size, seconds,
+                        Representation.etag(after.modifiedNanos, size, after.inode, coding), HttpDates.format(seconds));
             }
             file.close();
             if (!after.regular) {

@@ -14,12 +14,15 @@ import java.util.Objects;
  * @param length          the representation's length in bytes, as it was when opened
  * @param modifiedSeconds the stored file's modification time, in seconds since the epoch
  * @param etag            the strong entity tag, quotes included
+ * @param lastModified    {@code modifiedSeconds} as an HTTP-date, formatted once
  */
-public record Representation(ContentCoding coding, OpenFile file, long length, long modifiedSeconds, String etag) {
+public record Representation(ContentCoding coding, OpenFile file, long length, long modifiedSeconds, String etag,
+                             String lastModified) {
     public Representation {
         Objects.requireNonNull(coding, "coding");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(etag, "etag");
+        Objects.requireNonNull(lastModified, "lastModified");
     }
 
     /** {@code "<mtime ns hex>-<size hex>-<inode hex>"}, and {@code -br}/{@code -gzip} for an encoded sibling. */

@@ -24,23 +24,54 @@ enum KnownHeader {
     /** How repeated field lines combine: a list joins them with ", " (RFC 9110 5.3); a single keeps them counted. */
     enum Kind { SINGLE, LIST }
 
-    private static final KnownHeader[] ALL = values();
 
     final String lowerName;
     final Kind kind;
+    private final byte[] lower;
 
     KnownHeader(String lowerName, Kind kind) {
         this.lowerName = lowerName;
         this.kind = kind;
+        this.lower = lowerName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Whether the field is only written to the access log (not kept without one). */
+    boolean onlyLogged() {
+        return this == REFERER || this == USER_AGENT;
     }
 
     /** The field named by {@code buf[off, off + len)} (case-insensitive), or null. */
     static KnownHeader find(byte[] buf, int off, int len) {
-        for (KnownHeader h : ALL) {
-            if (h.lowerName.length() == len && Ascii.equalsIgnoreCase(buf, off, len, h.lowerName)) {
-                return h;
+        return switch (len) {
+            case 4 -> match(HOST, buf, off);
+            case 5 -> match(RANGE, buf, off);
+            case 7 -> match(REFERER, buf, off);
+            case 8 -> or(match(IF_MATCH, buf, off), IF_RANGE, buf, off);
+            case 10 -> or(match(CONNECTION, buf, off), USER_AGENT, buf, off);
+            case 13 -> match(IF_NONE_MATCH, buf, off);
+            case 14 -> match(CONTENT_LENGTH, buf, off);
+            case 15 -> match(ACCEPT_ENCODING, buf, off);
+            case 17 -> or(match(IF_MODIFIED_SINCE, buf, off), TRANSFER_ENCODING, buf, off);
+            case 19 -> match(IF_UNMODIFIED_SINCE, buf, off);
+            default -> null;
+        };
+    }
+
+    private static KnownHeader or(KnownHeader found, KnownHeader other, byte[] buf, int off) {
+        return found != null ? found : match(other, buf, off);
+    }
+
+    /**
+     * Whether the name at {@code off} is {@code h}'s, ignoring case. Known names hold only letters and
+     * {@code -}, and a field name only token characters, so setting bit 0x20 folds case exactly here.
+     */
+    private static KnownHeader match(KnownHeader h, byte[] buf, int off) {
+        byte[] lower = h.lower;
+        for (int i = 0; i < lower.length; i++) {
+            if ((buf[off + i] | 0x20) != lower[i]) {
+                return null;
             }
         }
-        return null;
+        return h;
     }
 }

@@ -118,10 +118,12 @@ public final class Request {
         return acceptEncoding;
     }
 
+    /** The Referer field (kept only when there is an access log), or null. */
     public String referer() {
         return referer;
     }
 
+    /** The User-Agent field (kept only when there is an access log), or null. */
     public String userAgent() {
         return userAgent;
     }
@@ -135,10 +137,12 @@ public final class Request {
     static final class Fields {
         private final String[] values = new String[KnownHeader.values().length];
         private final int[] counts = new int[values.length];
+        private int used; // a bit per field seen, so that clearing touches only those
 
         void add(KnownHeader header, String value) {
             int i = header.ordinal();
             counts[i]++;
+            used |= 1 << i;
             if (values[i] == null) {
                 values[i] = value;
             } else if (header.kind == KnownHeader.Kind.LIST) {
@@ -155,8 +159,12 @@ public final class Request {
         }
 
         void clear() {
-            java.util.Arrays.fill(values, null);
-            java.util.Arrays.fill(counts, 0);
+            for (int bits = used; bits != 0; bits &= bits - 1) {
+                int i = Integer.numberOfTrailingZeros(bits);
+                values[i] = null;
+                counts[i] = 0;
+            }
+            used = 0;
         }
     }
 }

@@ -2,6 +2,9 @@ package io.fdloop.internal.http.request;
 
 import io.fdloop.http.ServerOptions;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,11 +46,13 @@ public final class RequestParser {
     public static final int REJECTED = -1;
 
     private static final int MAX_METHOD_LENGTH = 32;
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_LOGGED_LINE = 4096;
 
     private final int maxHeaderBytes;
     private final int maxTargetBytes;
     private final long maxBodyBytes;
+    private final boolean keepLogFields;
     private final Request.Fields fields = new Request.Fields();
 
     // Scan state of the head being read, as offsets from its first byte.
@@ -56,6 +61,8 @@ public final class RequestParser {
     private int firstLineEnd = -1;
     private int firstSpace = -1;
     private int secondSpace = -1;
+    private int[] lineEnds = new int[32]; // the LF of each field line, once the request line has ended
+    private int lines;
 
     private Request request;
     private Rejection rejection;
@@ -64,6 +71,7 @@ public final class RequestParser {
         this.maxHeaderBytes = options.maxHeaderBytes();
         this.maxTargetBytes = options.maxTargetBytes();
         this.maxBodyBytes = options.maxDiscardedBodyBytes();
+        this.keepLogFields = options.accessLog().isPresent();
     }
 
     /**
@@ -100,44 +108,102 @@ public final class RequestParser {
     }
 
     /**
-     * Scans {@code buf[from, to)} for one request head; see the class comment.
+     * Scans {@code buf[from, to)} for one request head; see the class comment. One pass over the bytes
+     * checks them and notes where lines end; the head is parsed from those notes once it is complete.
      *
      * @return the head's length in bytes, {@link #NEED_MORE} or {@link #REJECTED}
      */
     public int parse(byte[] buf, int from, int to) {
         int n = to - from;
+        int limit = Math.min(n, maxHeaderBytes);
         int i = scanned;
-        while (i < n) {
-            if (i >= maxHeaderBytes) {
-                boolean inTarget = firstLineEnd < 0 && firstSpace >= 0 && secondSpace < 0;
-                return reject(inTarget ? 414 : 431, inTarget ? "request target too long" : "request head too large",
-                        buf, from, i);
+        if (firstLineEnd < 0) {
+            while (i < limit) {
+                int b = buf[from + i] & 0xff;
+                if (b == '\n') {
+                    firstLineEnd = i;
+                    lineStart = i + 1;
+                    i++;
+                    break;
+                }
+                if (b == '\r') {
+                    if (i + 1 == n) {
+                        scanned = i; // its LF may be in the next chunk: look at this CR again then
+                        return NEED_MORE;
+                    }
+                    if (buf[from + i + 1] != '\n') {
+                        return reject(400, "bare CR", buf, from, i);
+                    }
+                } else {
+                    int problem = scanRequestLineByte(b, i);
+                    if (problem != 0) {
+                        return reject(problem, problem == 414 ? "request target too long"
+                                : problem == 501 ? "method longer than any known" : "malformed method", buf, from, i);
+                    }
+                }
+                i++;
+            }
+            if (firstLineEnd < 0) {
+                return tooLargeOrMore(buf, from, i, n);
+            }
+        }
+        while (i < limit) {
+            while (i + 8 <= limit && !hasControlByte((long) WORDS.get(buf, from + i))) {
+                i += 8; // eight ordinary bytes at once
+            }
+            if (i == limit) {
+                break;
             }
             int b = buf[from + i] & 0xff;
+            if (b >= 0x20 && b != 0x7f) {
+                i++;
+                continue;
+            }
             if (b == '\n') {
-                if (firstLineEnd < 0) {
-                    firstLineEnd = i;
-                } else if (i == lineStart || (i == lineStart + 1 && buf[from + lineStart] == '\r')) {
-                    int length = i + 1;
+                if (i == lineStart || (i == lineStart + 1 && buf[from + lineStart] == '\r')) {
+                    int result = parseHead(buf, from, i + 1);
                     resetScan();
-                    return parseHead(buf, from, length);
+                    return result;
                 }
+                if (lines == lineEnds.length) {
+                    lineEnds = java.util.Arrays.copyOf(lineEnds, lines * 2);
+                }
+                lineEnds[lines++] = i;
                 lineStart = i + 1;
             } else if (b == '\r') {
                 if (i + 1 == n) {
-                    break; // its LF may be in the next chunk: look at this CR again then
+                    scanned = i;
+                    return NEED_MORE;
                 }
                 if (buf[from + i + 1] != '\n') {
                     return reject(400, "bare CR", buf, from, i);
                 }
-            } else if (firstLineEnd < 0) {
-                int problem = scanRequestLineByte(b, i);
-                if (problem != 0) {
-                    return reject(problem, problem == 414 ? "request target too long"
-                            : problem == 501 ? "method longer than any known" : "malformed method", buf, from, i);
-                }
+            } else if (b != '\t') {
+                return reject(400, "control byte in a field line", buf, from, i);
             }
             i++;
+        }
+        return tooLargeOrMore(buf, from, i, n);
+    }
+
+    /**
+     * Whether one of the eight bytes of {@code word} is below 0x20 or is 0x7F (DEL): the byte-wise
+     * "has less than" and "has zero" tests of Hacker's Delight (6-1). They never miss such a byte; a
+     * false alarm only sends the scan through the bytes one by one.
+     */
+    private static boolean hasControlByte(long word) {
+        long below = (word - 0x2020202020202020L) & ~word;
+        long del = word ^ 0x7f7f7f7f7f7f7f7fL;
+        long isDel = (del - 0x0101010101010101L) & ~del;
+        return ((below | isDel) & 0x8080808080808080L) != 0;
+    }
+
+    /** At {@code i}, scanning stopped: past the size limit (414 or 431), or at the end of the input. */
+    private int tooLargeOrMore(byte[] buf, int from, int i, int n) {
+        if (i >= maxHeaderBytes && n > maxHeaderBytes) {
+            boolean inTarget = firstLineEnd < 0 && firstSpace >= 0 && secondSpace < 0;
+            return reject(inTarget ? 414 : 431, inTarget ? "request target too long" : "request head too large",
+                    buf, from, i);
         }
         scanned = i;
         return NEED_MORE;
@@ -169,6 +235,7 @@ public final class RequestParser {
         firstLineEnd = -1;
         firstSpace = -1;
         secondSpace = -1;
+        lines = 0;
     }
 
     private int reject(int status, String reason, byte[] buf, int from, int scannedTo) {
@@ -187,15 +254,18 @@ public final class RequestParser {
         return end <= 0 ? null : new String(buf, from, Math.min(end, MAX_LOGGED_LINE), StandardCharsets.ISO_8859_1);
     }
 
-    /** Parses the complete head {@code buf[from, from + length)}, whose request line ends at {@code firstLineEnd}. */
+    /**
+     * Parses the complete head {@code buf[from, from + length)} from the scan's notes: the request line
+     * ends at {@link #firstLineEnd} with its spaces at {@link #firstSpace} and {@link #secondSpace}; the
+     * field lines end at {@link #lineEnds}. Every byte has already been checked for control bytes.
+     */
     private int parseHead(byte[] buf, int from, int length) {
-        // resetScan() ran: recompute the request line's shape from the bytes.
-        int lineEnd = indexOf(buf, from, from + length, (byte) '\n') - from;
+        int lineEnd = firstLineEnd;
         int lineLength = lineEnd > 0 && buf[from + lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
         String requestLine = new String(buf, from, lineLength, StandardCharsets.ISO_8859_1);
-        int sp1 = relative(indexOf(buf, from, from + lineLength, (byte) ' '), from);
-        int sp2 = sp1 < 0 ? -1 : relative(indexOf(buf, from + sp1 + 1, from + lineLength, (byte) ' '), from);
-        if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1) {
+        int sp1 = firstSpace;
+        int sp2 = secondSpace;
+        if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1 || sp2 >= lineLength) {
             return refuse(400, "request line is not method SP target SP version", requestLine);
         }
         int targetLength = sp2 - sp1 - 1;
@@ -226,22 +296,19 @@ public final class RequestParser {
         Method method = Method.of(buf, from, sp1);
         String target = new String(buf, from + sp1 + 1, targetLength, StandardCharsets.ISO_8859_1);
 
-        String problem = parseFields(buf, from + lineEnd + 1, from + length);
+        String problem = parseFields(buf, from, from + lineEnd + 1);
         if (problem != null) {
             return refuse(400, problem, requestLine);
         }
         return finish(method, version, requestLine, target) == REJECTED ? REJECTED : length;
     }
 
-    /** Parses the field lines in {@code buf[at, end)} into {@link #fields}; null, or what was wrong. */
-    private String parseFields(byte[] buf, int at, int end) {
-        int line = at;
-        while (line < end) {
-            int lf = indexOf(buf, line, end, (byte) '\n');
-            int lineEnd = lf > line && buf[lf - 1] == '\r' ? lf - 1 : lf;
-            if (lineEnd == line) {
-                return null; // the empty line ending the head
-            }
+    /** Parses the field lines noted in {@link #lineEnds} into {@link #fields}; null, or what was wrong. */
+    private String parseFields(byte[] buf, int from, int firstField) {
+        int line = firstField;
+        for (int k = 0; k < lines; k++) {
+            int lf = from + lineEnds[k];
+            int lineEnd = buf[lf - 1] == '\r' ? lf - 1 : lf;
             int first = buf[line];
             if (first == ' ' || first == '\t') {
                 return "obs-fold (a field line starting with whitespace)";
@@ -260,21 +327,16 @@ public final class RequestParser {
             if (colon == line) {
                 return "empty field name";
             }
-            int valueStart = colon + 1;
-            int valueEnd = lineEnd;
-            while (valueStart < valueEnd && Ascii.isOws(buf[valueStart])) {
-                valueStart++;
-            }
-            while (valueEnd > valueStart && Ascii.isOws(buf[valueEnd - 1])) {
-                valueEnd--;
-            }
-            for (int i = valueStart; i < valueEnd; i++) {
-                if (!Ascii.isFieldValue(buf[i])) {
-                    return "control byte in a field value";
-                }
-            }
             KnownHeader known = KnownHeader.find(buf, line, colon - line);
-            if (known != null) {
+            if (known != null && (keepLogFields || !known.onlyLogged())) {
+                int valueStart = colon + 1;
+                int valueEnd = lineEnd;
+                while (valueStart < valueEnd && Ascii.isOws(buf[valueStart])) {
+                    valueStart++;
+                }
+                while (valueEnd > valueStart && Ascii.isOws(buf[valueEnd - 1])) {
+                    valueEnd--;
+                }
                 fields.add(known, new String(buf, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
             }
             line = lf + 1;
@@ -355,13 +417,21 @@ public final class RequestParser {
         boolean keepAlive = false;
         if (connection != null) {
             int start = 0;
-            while (start <= connection.length()) {
+            int n = connection.length();
+            while (start <= n) {
                 int comma = connection.indexOf(',', start);
-                int end = comma < 0 ? connection.length() : comma;
-                String token = connection.substring(start, end).strip();
-                if (Ascii.equalsIgnoreCase(token, "close")) {
+                int end = comma < 0 ? n : comma;
+                int a = start;
+                int b = end;
+                while (a < b && Ascii.isOws(connection.charAt(a))) {
+                    a++;
+                }
+                while (b > a && Ascii.isOws(connection.charAt(b - 1))) {
+                    b--;
+                }
+                if (b - a == 5 && connection.regionMatches(true, a, "close", 0, 5)) {
                     close = true;
-                } else if (Ascii.equalsIgnoreCase(token, "keep-alive")) {
+                } else if (b - a == 10 && connection.regionMatches(true, a, "keep-alive", 0, 10)) {
                     keepAlive = true;
                 }
                 start = end + 1;
@@ -373,6 +443,14 @@ public final class RequestParser {
         return version == HttpVersion.HTTP_1_1 || keepAlive;
     }
 
+    private static final boolean[] HOST_CHAR = new boolean[128];
+
+    static {
+        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]".toCharArray()) {
+            HOST_CHAR[c] = true;
+        }
+    }
+
     /** uri-host [":" port] (RFC 3986 3.2.2): reg-name or IP-literal characters only, not empty. */
     private static boolean validHost(String host) {
         if (host.isEmpty()) {
@@ -380,25 +458,10 @@ public final class RequestParser {
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "-._~%!$&'()*+,;=:[]".indexOf(c) >= 0;
-            if (!ok) {
+            if (c >= 128 || !HOST_CHAR[c]) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static int relative(int index, int from) {
-        return index < 0 ? -1 : index - from;
-    }
-
-    private static int indexOf(byte[] buf, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
-            if (buf[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

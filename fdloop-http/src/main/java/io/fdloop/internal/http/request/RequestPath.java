@@ -22,9 +22,9 @@ import java.util.List;
  */
 public final class RequestPath {
     private final String path;
-    private final List<String> segments;
     private final boolean trailingSlash;
     private final String query;
+    private List<String> segments; // computed when first asked for (off the loop, by the resolver)
 
     private RequestPath(List<String> segments, boolean trailingSlash, String query) {
         this.segments = List.copyOf(segments);
@@ -38,6 +38,13 @@ public final class RequestPath {
             sb.append('/');
         }
         this.path = sb.toString();
+    }
+
+    /** A path already in normal form ({@link #isNormal}). */
+    private RequestPath(String normalPath, String query) {
+        this.path = normalPath;
+        this.trailingSlash = normalPath.endsWith("/");
+        this.query = query;
     }
 
     /** A decoded path, or why the target cannot name one. */
@@ -76,7 +83,28 @@ public final class RequestPath {
         if (decoded == null) {
             return bad(decodeProblem(target, pathStart, pathEnd));
         }
-        return new Outcome(normalise(decoded, query), null);
+        RequestPath path = isNormal(decoded) ? new RequestPath(decoded, query) : normalise(decoded, query);
+        return new Outcome(path, null);
+    }
+
+    /** Whether a decoded path needs no normalising: it starts with a slash and has no empty, . or .. segment. */
+    static boolean isNormal(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        int segmentStart = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || p.charAt(i) == '/') {
+                int length = i - segmentStart;
+                if ((length == 0 && i != n) || (length == 1 && p.charAt(segmentStart) == '.')
+                        || (length == 2 && p.charAt(segmentStart) == '.' && p.charAt(segmentStart + 1) == '.')) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     private static Outcome bad(String problem) {
@@ -206,7 +234,20 @@ public final class RequestPath {
 
     /** The path's segments, none empty, none {@code .} or {@code ..}, none containing {@code /} or NUL. */
     public List<String> segments() {
-        return segments;
+        List<String> s = segments;
+        if (s == null) {
+            List<String> split = new ArrayList<>();
+            int start = 1;
+            while (start < path.length()) {
+                int slash = path.indexOf('/', start);
+                int end = slash < 0 ? path.length() : slash;
+                split.add(path.substring(start, end));
+                start = end + 1;
+            }
+            s = List.copyOf(split); // immutable: a racing second computation publishes an equal list safely
+            segments = s;
+        }
+        return s;
     }
 
     /** Whether the path ends with a slash (the root always does). */
@@ -221,17 +262,12 @@ public final class RequestPath {
 
     /** Whether a segment starts with a dot: a hidden file or directory on the way. */
     public boolean hasDotSegment() {
-        for (String segment : segments) {
-            if (segment.charAt(0) == '.') {
-                return true;
-            }
-        }
-        return false;
+        return path.contains("/.");
     }
 
     /** This path with a slash appended. */
     public RequestPath withTrailingSlash() {
-        return new RequestPath(segments, true, query);
+        return new RequestPath(segments(), true, query);
     }
 
     /**

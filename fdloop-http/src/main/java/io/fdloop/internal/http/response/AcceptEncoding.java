@@ -37,15 +37,22 @@ public final class AcceptEncoding {
             }
             int semicolon = field.indexOf(';', i);
             int tokenEnd = semicolon >= 0 && semicolon < end ? semicolon : end;
-            String coding = field.substring(i, tokenEnd).strip();
+            int a = i;
+            int b = tokenEnd;
+            while (a < b && Ascii.isOws(field.charAt(a))) {
+                a++;
+            }
+            while (b > a && Ascii.isOws(field.charAt(b - 1))) {
+                b--;
+            }
             int q = tokenEnd < end ? qValue(field.substring(tokenEnd + 1, end)) : 1000;
-            if (Ascii.equalsIgnoreCase(coding, "br")) {
+            if (is(field, a, b, "br")) {
                 br = Math.max(br, q);
-            } else if (Ascii.equalsIgnoreCase(coding, "gzip") || Ascii.equalsIgnoreCase(coding, "x-gzip")) {
+            } else if (is(field, a, b, "gzip") || is(field, a, b, "x-gzip")) {
                 gzip = Math.max(gzip, q);
-            } else if (Ascii.equalsIgnoreCase(coding, "identity")) {
+            } else if (is(field, a, b, "identity")) {
                 identity = Math.max(identity, q);
-            } else if (coding.equals("*")) {
+            } else if (b - a == 1 && field.charAt(a) == '*') {
                 star = Math.max(star, q);
             }
             i = end + 1;
@@ -63,6 +70,10 @@ public final class AcceptEncoding {
             best = ContentCoding.BR;
         }
         return best;
+    }
+
+    private static boolean is(String field, int from, int to, String coding) {
+        return to - from == coding.length() && field.regionMatches(true, from, coding, 0, coding.length());
     }
 
     /** The q parameter among {@code params} ({@code "q=0.5"}, maybe with others), in thousandths; 1000 without one. */

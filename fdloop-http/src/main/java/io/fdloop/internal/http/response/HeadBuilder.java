@@ -13,13 +13,39 @@ final class HeadBuilder {
     private byte[] buf = new byte[512];
     private int size;
 
+    private static final byte[][] STATUS_LINES = new byte[600][];
+
+    static {
+        for (int code : new int[] {200, 206, 301, 304, 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 431, 500,
+                501, 503, 505}) {
+            STATUS_LINES[code] = ("HTTP/1.1 " + code + " " + Status.reason(code) + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     HeadBuilder status(int code) {
-        ascii("HTTP/1.1 ");
-        number(code);
-        ascii(" ");
-        ascii(Status.reason(code));
-        crlf();
+        byte[] line = code >= 0 && code < STATUS_LINES.length ? STATUS_LINES[code] : null;
+        if (line == null) {
+            throw new IllegalArgumentException("fdloop-http does not answer with status " + code);
+        }
+        return bytes(line);
+    }
+
+    /** Appends bytes formatted before (a field line or several, with their CRLFs). */
+    HeadBuilder bytes(byte[] formatted) {
+        ensure(formatted.length);
+        System.arraycopy(formatted, 0, buf, size, formatted.length);
+        size += formatted.length;
         return this;
+    }
+
+    /** The bytes written since {@code mark}, for formatting once and appending again with {@link #bytes}. */
+    byte[] since(int mark) {
+        return Arrays.copyOfRange(buf, mark, size);
+    }
+
+    int mark() {
+        return size;
     }
 
     HeadBuilder field(String name, String value) {
@@ -38,10 +64,10 @@ final class HeadBuilder {
         return this;
     }
 
-    /** Ends the head and returns its bytes; the builder is empty again. */
+    /** Ends the head and returns its bytes (a heap segment the transport only reads); the builder is empty again. */
     MemorySegment finish() {
         crlf();
-        MemorySegment head = MemorySegment.ofArray(Arrays.copyOf(buf, size)).asReadOnly();
+        MemorySegment head = MemorySegment.ofArray(Arrays.copyOf(buf, size));
         size = 0;
         return head;
     }
@@ -53,10 +79,12 @@ final class HeadBuilder {
     }
 
     void ascii(String s) {
-        ensure(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            buf[size++] = (byte) s.charAt(i);
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[size + i] = (byte) s.charAt(i);
         }
+        size += n;
     }
 
     void number(long n) {

@@ -34,7 +34,7 @@ public final class ResponsePlan {
         return status;
     }
 
-    /** The head's bytes (a read-only heap segment). */
+    /** The head's bytes: a heap segment, to be read only. */
     public MemorySegment head() {
         return head;
     }

@@ -35,8 +35,13 @@ public final class ResponsePlanner {
 
     private final int maxRanges;
     private final DateClock clock;
+    private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private final HeadBuilder head = new HeadBuilder();
     private long boundaryCounter;
+    private String dateOfServerAndDate;
+    private byte[] serverAndDate;
 
     /**
      * @param boundarySeed where this planner's multipart boundary numbers start (a random value keeps
@@ -126,10 +131,19 @@ public final class ResponsePlanner {
 
     private ResponsePlan whole(StaticFile file, Representation rep, long lastModified, boolean headOnly, boolean close) {
         common(200, close);
-        head.field("Content-Type", file.contentType()).field("Content-Length", rep.length());
-        validators(file, rep, lastModified);
-        encoding(rep);
-        head.field("Accept-Ranges", "bytes");
+        byte[] fields = lastModified == rep.modifiedSeconds() ? file.formatted(rep.coding()) : null;
+        if (fields != null) {
+            head.bytes(fields);
+        } else {
+            int mark = head.mark();
+            head.field("Content-Type", file.contentType()).field("Content-Length", rep.length());
+            validators(file, rep, lastModified);
+            encoding(rep);
+            head.field("Accept-Ranges", "bytes");
+            if (lastModified == rep.modifiedSeconds()) {
+                file.formatted(rep.coding(), head.since(mark)); // the same for every 200 of this representation
+            }
+        }
         List<BodyPart> body = headOnly || rep.length() == 0 ? List.of()
                 : List.of(new BodyPart.FileRegion(rep.file().file(), 0, rep.length()));
         return plan(200, body, close);
@@ -180,12 +194,17 @@ public final class ResponsePlanner {
     }
 
     private void common(int status, boolean close) {
-        head.status(status).field("Server", SERVER).field("Date", clock.httpDate())
-                .field("Connection", close ? "close" : "keep-alive");
+        String date = clock.httpDate();
+        if (date != dateOfServerAndDate) { // the clock hands out one String per second
+            dateOfServerAndDate = date;
+            serverAndDate = ("Server: " + SERVER + "\r\nDate: " + date + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        head.status(status).bytes(serverAndDate).bytes(close ? CLOSE : KEEP_ALIVE);
     }
 
     private void validators(StaticFile file, Representation rep, long lastModified) {
-        head.field("Last-Modified", HttpDates.format(lastModified)).field("ETag", rep.etag());
+        String date = lastModified == rep.modifiedSeconds() ? rep.lastModified() : HttpDates.format(lastModified);
+        head.field("Last-Modified", date).field("ETag", rep.etag());
         if (file.hasEncodedSiblings()) {
             head.field("Vary", "Accept-Encoding");
         }
@@ -202,7 +221,7 @@ public final class ResponsePlanner {
     }
 
     private static BodyPart.Bytes ascii(String s) {
-        return new BodyPart.Bytes(MemorySegment.ofArray(s.getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+        return new BodyPart.Bytes(MemorySegment.ofArray(s.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private ResponsePlan plan(int status, List<BodyPart> body, boolean close) {

@@ -86,7 +86,7 @@ class RequestParserTest {
 
     @Test
     void shouldParseARequestWithItsFields() {
-        RequestParser parser = new RequestParser(OPTIONS);
+        RequestParser parser = new RequestParser(OPTIONS.toBuilder().accessLog(Path.of("access.log")).build());
         byte[] head = ("GET /a/b.txt?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8\r\n"
                 + "Referer: http://r/\r\nIf-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\nRange: bytes=0-1\r\n"
                 + "X-Other:   spaced value  \r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -103,6 +103,10 @@ class RequestParserTest {
         assertEquals("bytes=0-1", r.range());
         assertTrue(r.keepAliveRequested());
         assertEquals(0, r.contentLength());
+        RequestParser withoutLog = new RequestParser(OPTIONS);
+        assertEquals(head.length, withoutLog.parse(head, 0, head.length));
+        assertNull(withoutLog.request().userAgent(), "without an access log, what only the log uses is not copied");
+        assertNull(withoutLog.request().referer());
     }
 
     @Test
