@@ -98,13 +98,21 @@ final class SessionHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        if (accessLog != null) {
-            onLoop(accessLog::closeAsync).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    public void close() {
+        try {
+            if (accessLog != null) {
+                onLoop(accessLog::closeAsync).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            run(() -> lookups.cache().clear());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the harness", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the harness failed", e);
+        } finally {
+            lookupThreads.shutdownNow();
+            loop.close();
         }
-        run(() -> lookups.cache().clear());
-        lookupThreads.shutdownNow();
-        loop.close();
     }
 
     /** One connection: a session and the transport recording what it sends. */

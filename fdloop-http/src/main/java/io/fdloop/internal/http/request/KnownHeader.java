@@ -19,7 +19,8 @@ enum KnownHeader {
     RANGE("range", Kind.SINGLE),
     ACCEPT_ENCODING("accept-encoding", Kind.LIST),
     REFERER("referer", Kind.SINGLE),
-    USER_AGENT("user-agent", Kind.SINGLE);
+    USER_AGENT("user-agent", Kind.SINGLE),
+    EXPECT("expect", Kind.LIST);
 
     /** How repeated field lines combine: a list joins them with ", " (RFC 9110 5.3); a single keeps them counted. */
     enum Kind { SINGLE, LIST }
@@ -45,6 +46,7 @@ enum KnownHeader {
         return switch (len) {
             case 4 -> match(HOST, buf, off);
             case 5 -> match(RANGE, buf, off);
+            case 6 -> match(EXPECT, buf, off);
             case 7 -> match(REFERER, buf, off);
             case 8 -> or(match(IF_MATCH, buf, off), IF_RANGE, buf, off);
             case 10 -> or(match(CONNECTION, buf, off), USER_AGENT, buf, off);

@@ -37,6 +37,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>501: any other transfer coding; a method token longer than any known method.</li>
  *   <li>505: a well-formed version other than HTTP/1.0 and HTTP/1.1.</li>
  * </ul>
+ * A request with a body and {@code Expect: 100-continue} is answered without a 100 (Continue) and ends
+ * its connection: whether the body follows the answer cannot be known.
  * A bare LF is accepted as a line ending (RFC 9112 2.2 allows it, as nginx does).
  */
 public final class RequestParser {
@@ -384,6 +386,12 @@ public final class RequestParser {
             }
         }
         boolean keepAlive = keepAlive(version, fields.first(KnownHeader.CONNECTION));
+        String expect = fields.first(KnownHeader.EXPECT);
+        if (expect != null && contentLength > 0 && expect.regionMatches(true, 0, "100-continue", 0, 12)) {
+            // The client holds the body back until a 100 (Continue) this server never sends: after the final
+            // answer it may send the body or the next request, so the connection ends with the answer.
+            keepAlive = false;
+        }
         request = new Request(method, version, requestLine, target, fields, keepAlive, contentLength);
         fields.clear();
         return 1;

@@ -150,6 +150,8 @@ class RequestParserTest {
             "GET / HTTP/1.1\\r\\nHost: h\\r\\nConnection: CLOSE\\r\\n\\r\\n|false",
             "GET / HTTP/1.1\\r\\nHost: h\\r\\nConnection: upgrade\\r\\nConnection: close\\r\\n\\r\\n|false",
             "GET / HTTP/1.1\\r\\nHost: h\\r\\nConnection: keep-alive\\r\\n\\r\\n|true",
+            "GET / HTTP/1.1\\r\\nHost: h\\r\\nExpect: 100-continue\\r\\nContent-Length: 1\\r\\n\\r\\nx|false",
+            "GET / HTTP/1.1\\r\\nHost: h\\r\\nExpect: 100-continue\\r\\n\\r\\n|true",
     })
     void shouldKeepAliveAsTheVersionAndConnectionSay(String request, boolean keepAlive) {
         String unescaped = request.replace("\\r", "\r").replace("\\n", "\n");
