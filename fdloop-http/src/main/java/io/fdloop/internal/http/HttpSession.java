@@ -7,6 +7,7 @@ import io.fdloop.internal.http.request.Rejection;
 import io.fdloop.internal.http.request.Request;
 import io.fdloop.internal.http.request.RequestParser;
 import io.fdloop.internal.http.request.RequestPath;
+import io.fdloop.internal.http.response.BodyPart;
 import io.fdloop.internal.http.response.ResponsePlan;
 
 import java.lang.foreign.MemorySegment;
@@ -136,6 +137,23 @@ public final class HttpSession {
         lastPlanned = true;
         finished(plan, bodyBytesSent);
         closeRequested = true; // the transport closes the connection itself
+    }
+
+    /**
+     * A file region of {@code plan} came up short after {@code bodyBytesSent} body bytes: the file was
+     * truncated or replaced while being sent. The response cannot be finished (its length is out), so the
+     * transport closes the connection; the session drops the file from the open-file cache, so the next
+     * request looks it up again. Loop thread only.
+     */
+    public void fileChanged(ResponsePlan plan, long bodyBytesSent, Throwable cause) {
+        for (BodyPart part : plan.body()) {
+            if (part instanceof BodyPart.FileRegion region) {
+                context.lookups().cache().invalidateFile(region.file().path());
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1} changed while being sent; the response was cut after {2}"
+                + " body bytes and the file will be looked up again", remoteAddress, plan.body(), bodyBytesSent);
+        sendFailed(plan, bodyBytesSent, cause);
     }
 
     /** The connection is gone: everything still held is released. Idempotent. Loop thread only. */

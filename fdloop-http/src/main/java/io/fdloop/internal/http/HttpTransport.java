@@ -18,9 +18,9 @@ import io.fdloop.internal.http.response.ResponsePlan;
  *       file's backend), after every plan sent before it. Headers and small bodies of consecutive plans
  *       may leave in one writev. Once a plan's last byte has been handed to the kernel, call
  *       {@link HttpSession#sent}; then, if {@code plan.closeAfter()}, close gracefully (FIN after the
- *       queued bytes). If writing fails (peer reset, send timeout) or a file region comes up short
- *       (the file was truncated), call {@link HttpSession#sendFailed} for that plan with the body bytes
- *       that did go out, then close the connection.</li>
+ *       queued bytes). If writing fails (peer reset, send timeout), call {@link HttpSession#sendFailed}
+ *       for that plan with the body bytes that did go out; if a file region comes up short (the file was
+ *       truncated or replaced), call {@link HttpSession#fileChanged} instead; then close the connection.</li>
  *   <li>{@link #pauseReading} / {@link #resumeReading}: stop and restart delivering input; input
  *       already read may still be delivered once after a pause.</li>
  *   <li>{@link #close}: graceful close after what is queued; {@link #abort}: close now, dropping what

@@ -158,7 +158,10 @@ final class RecordingTransport implements HttpTransport {
             public void completed(int bytes, Object ignored) {
                 long usable = bytes - skip;
                 if (usable < length) {
-                    failed(new IOException("the file came up short: truncated while being sent"), null);
+                    long bodySent = current.size() - plan.head().byteSize();
+                    session.fileChanged(plan, Math.max(0, bodySent), new IOException("the file came up short"));
+                    queue.clear();
+                    finishClose();
                     return;
                 }
                 current.writeBytes(buffer.asSlice(skip, length).toArray(ValueLayout.JAVA_BYTE));

@@ -253,6 +253,29 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void shouldEndAResponseWhoseFileShrankAndServeTheFileAnewAfter() throws Exception {
+        TestTree tree = new TestTree(base);
+        Path log = base.resolve("access.log");
+        try (SessionHarness server = new SessionHarness(ServerOptions.builder(tree.root).accessLog(log)
+                .openFileCacheValidity(Duration.ofDays(1)).build())) {
+            assertArrayEquals(tree.data, server.connect().one(get("/data.bin")).body()); // now cached, open
+            try (var channel = java.nio.channels.FileChannel.open(tree.root.resolve("data.bin"),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(100_000);
+            }
+            SessionHarness.Conn c = server.connect();
+            c.send(get("/data.bin"));
+            c.awaitClosed();
+            assertEquals(0, c.transport.responses().size(), "a response cut short is never complete");
+            Response fresh = server.connect().one(get("/data.bin"));
+            assertEquals(200, fresh.status());
+            assertArrayEquals(Arrays.copyOf(tree.data, 100_000), fresh.body(), "looked up again, not served from the cache");
+        }
+        String lines = Files.readString(log);
+        assertTrue(lines.contains("\"GET /data.bin HTTP/1.1\" 200 65536 "), lines);
+    }
+
+    @Test
     void shouldCloseFilesOnlyOnceNoResponseNeedsThem() throws Exception {
         TestTree tree = new TestTree(base);
         try (SessionHarness server = new SessionHarness(ServerOptions.builder(tree.root).openFileCacheEntries(1).build())) {
