@@ -189,6 +189,7 @@ public final class HttpSession {
         return queue.size();
     }
 
+    /** Whether {@link #closed()} was called. Loop thread only. */
     public boolean isClosed() {
         return closed;
     }

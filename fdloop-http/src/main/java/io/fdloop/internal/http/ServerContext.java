@@ -56,17 +56,17 @@ public final class ServerContext {
         return accessLog;
     }
 
-    /** Whether the server is shutting down: responses close their connections. */
+    /** Whether the server is shutting down: responses close their connections. Loop thread only. */
     public boolean draining() {
         return draining;
     }
 
-    /** From now on, every response closes its connection (graceful shutdown). */
+    /** From now on, every response closes its connection (graceful shutdown). Loop thread only. */
     public void drain() {
         draining = true;
     }
 
-    /** Writes one access log line, if there is a log. */
+    /** Writes one access log line, if there is a log. Loop thread only. */
     void log(String remoteAddress, String requestLine, int status, long bodyBytes, String referer, String userAgent) {
         if (accessLog != null) {
             accessLog.append(line.format(remoteAddress, logTime.now(), requestLine, status, bodyBytes, referer, userAgent));

@@ -47,7 +47,7 @@ public final class OpenFileCache {
         return resolution instanceof Resolution.Found || resolution instanceof Resolution.Redirect;
     }
 
-    /** A valid cached resolution, with a reference taken for the caller; or null. */
+    /** A valid cached resolution, with a reference taken for the caller; or null. Loop thread only. */
     public Resolution get(String key) {
         Entry e = entries.get(key);
         if (e == null) {
@@ -64,7 +64,7 @@ public final class OpenFileCache {
 
     /**
      * Keeps {@code resolution} (taking a reference of its own) under {@code key}, replacing what was
-     * there; does nothing for a kind that is not kept or when the cache is off.
+     * there; does nothing for a kind that is not kept or when the cache is off. Loop thread only.
      */
     public void put(String key, Resolution resolution) {
         if (maxEntries == 0 || !isCacheable(resolution)) {
@@ -83,7 +83,7 @@ public final class OpenFileCache {
         }
     }
 
-    /** Drops the entry for {@code key}, if any. */
+    /** Drops the entry for {@code key}, if any. Loop thread only. */
     public void invalidate(String key) {
         Entry e = entries.remove(key);
         if (e != null) {
@@ -91,7 +91,7 @@ public final class OpenFileCache {
         }
     }
 
-    /** Drops every entry whose key starts with {@code prefix} (a directory's path ending with {@code /}). */
+    /** Drops every entry whose key starts with {@code prefix} (a directory's path ending with {@code /}). Loop thread only. */
     public void invalidateUnder(String prefix) {
         List<String> doomed = new ArrayList<>();
         for (String key : entries.keySet()) {
@@ -105,7 +105,7 @@ public final class OpenFileCache {
     /**
      * Drops every entry serving a file at or below {@code changed}, a real path (what a file watcher
      * reports: a file written, replaced or removed, or a directory renamed). Costs one pass over the
-     * entries.
+     * entries. Loop thread only.
      */
     public void invalidateFile(Path changed) {
         List<String> doomed = new ArrayList<>();
@@ -117,7 +117,7 @@ public final class OpenFileCache {
         doomed.forEach(this::invalidate);
     }
 
-    /** Drops every entry. */
+    /** Drops every entry. Loop thread only. */
     public void clear() {
         for (Entry e : entries.values()) {
             e.resolution.release();
@@ -125,6 +125,7 @@ public final class OpenFileCache {
         entries.clear();
     }
 
+    /** Entries kept. Loop thread only. */
     public int size() {
         return entries.size();
     }
