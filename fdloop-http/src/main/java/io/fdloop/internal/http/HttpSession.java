@@ -322,7 +322,7 @@ public final class HttpSession {
     private void plan(Exchange e, Resolution resolution) {
         e.resolution = resolution;
         try {
-            e.plan = context.planner().respond(e.request, resolution, e.keepAlive && !context.draining());
+            e.plan = context.planner().respond(e.request, resolution, e.keepAlive);
         } catch (RuntimeException failure) {
             LOG.log(System.Logger.Level.ERROR, remoteAddress + ": planning the response to " + e.requestLine
                     + " failed", failure);
