@@ -56,12 +56,17 @@ public final class ServerContext {
         return accessLog;
     }
 
-    /** Whether the server is shutting down: responses close their connections. Loop thread only. */
+    /** Whether the server is shutting down ({@link #drain()}). Loop thread only. */
     public boolean draining() {
         return draining;
     }
 
-    /** From now on, every response closes its connection (graceful shutdown). Loop thread only. */
+    /**
+     * Graceful shutdown: a request parsed from now on is answered with {@code Connection: close}. Requests
+     * already queued are still answered as planned (a response marked close would drop those behind it);
+     * {@link HttpSession#shutdown()} then closes each connection after its last queued response. Loop
+     * thread only.
+     */
     public void drain() {
         draining = true;
     }
