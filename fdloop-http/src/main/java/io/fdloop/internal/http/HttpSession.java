@@ -43,6 +43,7 @@ import java.util.Arrays;
  */
 public final class HttpSession {
     private static final System.Logger LOG = System.getLogger(HttpSession.class.getName());
+    private static final int IDLE_BUFFER_BYTES = 16 * 1024;
 
     private final ServerContext context;
     private final ServerOptions options;
@@ -234,6 +235,9 @@ public final class HttpSession {
         }
         if (start == end) {
             start = end = 0;
+            if (in.length > IDLE_BUFFER_BYTES) {
+                in = new byte[0]; // a burst grew it: an idle connection keeps no more than a small buffer
+            }
         }
         updateDeadline();
         closeIfDone();
