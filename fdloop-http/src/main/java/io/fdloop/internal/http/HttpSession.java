@@ -136,8 +136,8 @@ public final class HttpSession {
         LOG.log(System.Logger.Level.DEBUG, "{0}: response {1} cut short after {2} body bytes: {3}",
                 remoteAddress, plan.status(), bodyBytesSent, cause);
         lastPlanned = true;
-        finished(plan, bodyBytesSent);
         closeRequested = true; // the transport closes the connection itself
+        finished(plan, bodyBytesSent);
     }
 
     /**

@@ -36,7 +36,7 @@ public final class ByteRanges {
     public record Whole() implements Decision {
     }
 
-    /** 416 with {@code Content-Range: bytes *&#47;length}. */
+    /** 416 with <code>Content-Range: bytes *&#47;length</code>. */
     public record Unsatisfiable() implements Decision {
     }
 
