@@ -150,6 +150,25 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void shouldAbortAConnectionThatKeepsSendingWhileReadingIsPaused() throws Exception {
+        TestTree tree = new TestTree(base);
+        try (SessionHarness server = new SessionHarness(ServerOptions.builder(tree.root).maxPipelinedRequests(1)
+                .openFileCacheEntries(0).build())) {
+            SessionHarness.Conn c = server.connect();
+            byte[] flood = new byte[600_000];
+            Arrays.fill(flood, (byte) 'x');
+            server.run(() -> { // one loop task: the first lookup cannot finish in between
+                c.session.received(MemorySegment.ofArray(get("/hello.txt").getBytes(StandardCharsets.US_ASCII)));
+                assertEquals(1, c.transport.pauses(), "one queued request fills a pipeline of one");
+                c.session.received(MemorySegment.ofArray(flood)); // a transport may deliver once more...
+                c.session.received(MemorySegment.ofArray(flood)); // ...but not without end
+            });
+            c.awaitClosed();
+            assertTrue(c.transport.wasAborted());
+        }
+    }
+
+    @Test
     void shouldServeWhatArrivedBeforeTheInputEndedThenClose() throws Exception {
         TestTree tree = new TestTree(base);
         try (SessionHarness server = new SessionHarness(ServerOptions.builder(tree.root).build())) {
