@@ -1,5 +1,6 @@
 package io.fdloop.cli;
 
+import io.fdloop.file.DirectIoSupport;
 import io.fdloop.cli.bench.Engine;
 import io.fdloop.cli.bench.Engines;
 import io.fdloop.cli.bench.FioEngine;
@@ -102,6 +103,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw IOPS and p99 latency per engine (against queue depth in a sweep) into a PNG.")
     Path plot;
 
+    /** Why --bs cannot be read and written with O_DIRECT on {@code path}'s file system, or null. */
+    private String directProblem(Path path) throws IOException {
+        DirectIoSupport support = DirectIoSupport.probe(path);
+        if (!support.supported()) {
+            return "O_DIRECT does not work on " + path + " (" + support.reason() + "); run with --no-direct";
+        }
+        int unit = support.alignment().offset();
+        if (blockSize % unit != 0) {
+            return "--bs " + blockSize + " is not a multiple of " + unit + " bytes, which O_DIRECT needs on this "
+                    + support.fileSystemType() + " file system (from " + support.alignment().source()
+                    + "); give a multiple, or --no-direct";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -114,7 +130,17 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         boolean temporary = file == null;
-        Path path = temporary ? Files.createTempFile(Path.of("").toAbsolutePath(), "fdloop-bench-", ".dat") : file;
+        Path path = file;
+        if (temporary) {
+            Path here = Path.of("").toAbsolutePath();
+            try {
+                path = Files.createTempFile(here, "fdloop-bench-", ".dat");
+            } catch (IOException e) {
+                err.println("bench: cannot create a scratch file in " + here + " (" + Errors.reason(e)
+                        + "); name one on a writable file system with --file PATH");
+                return 1;
+            }
+        }
         if (temporary) {
             path.toFile().deleteOnExit(); // also when the run is interrupted (^C runs the shutdown hooks)
         }
@@ -127,6 +153,11 @@ final class BenchCommand implements Callable<Integer> {
             boolean characterDevice = isCharacterDevice(path);
             if (verify && characterDevice) {
                 err.println("bench: --verify needs a file or block device to write its pattern to, not " + path);
+                return 2;
+            }
+            String misaligned = direct && !characterDevice ? directProblem(path) : null;
+            if (misaligned != null) {
+                err.println("bench: " + misaligned);
                 return 2;
             }
             try {

@@ -63,7 +63,17 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: --count must be 1 to 1048576, was " + count);
             return 2;
         }
-        Path path = file != null ? file : Files.createTempFile(Path.of("").toAbsolutePath(), "fdloop-demo-", ".dat");
+        Path path = file;
+        if (path == null) {
+            Path here = Path.of("").toAbsolutePath();
+            try {
+                path = Files.createTempFile(here, "fdloop-demo-", ".dat");
+            } catch (IOException e) {
+                System.err.println("demo: cannot create a scratch file in " + here + " (" + Errors.reason(e)
+                        + "); name one on a writable file system with --file PATH");
+                return 1;
+            }
+        }
         boolean temporary = file == null;
         try {
             return run(path);

@@ -45,6 +45,35 @@ class CommandsTest {
     }
 
     @Test
+    void shouldSayInOneLineWhatIsWrongWithAnOption() {
+        Run run = run("bench", "--bs", "3x");
+        assertEquals(2, run.exitCode);
+        assertEquals(2, run.err.strip().lines().count(), run.err);
+        assertTrue(run.err.contains("a size is a positive number with an optional k, m, g or t, was 3x"), run.err);
+    }
+
+    @Test
+    void shouldRefuseABlockSizeDirectIoCannotUseBeforeLayingAnythingOut() throws Exception {
+        Path file = Files.write(dir.resolve("bench.dat"), new byte[1 << 16]);
+        Run run = run("bench", "--file", file.toString(), "--size", "64k", "--bs", "1000", "--runtime", "100ms");
+        assertEquals(2, run.exitCode, run.out);
+        assertTrue(run.err.contains("--bs 1000 is not a multiple of"), run.err);
+        assertEquals(1 << 16, Files.size(file));
+    }
+
+    @Test
+    void shouldSayInOneLineThatTheWorkingDirectoryTakesNoScratchFile() throws Exception {
+        // procfs takes no new file, even from root: a working directory nothing can be written to
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "demo", "--count", "10").directory(Path.of("/proc").toFile()).start();
+        String err = new String(demo.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, demo.waitFor());
+        assertTrue(err.startsWith("demo: cannot create a scratch file in /proc"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
     void shouldRefuseBufferedIoOnLinuxAioInTheDemo() throws Exception {
         Run run = run("demo", "--backend", "aio", "--no-direct", "--count", "10", "--file", dir.resolve("x").toString());
         assertEquals(2, run.exitCode);
@@ -179,7 +208,7 @@ class CommandsTest {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            int code = new CommandLine(new Main()).execute(args);
+            int code = Main.commandLine().execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(savedOut);
