@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a loop that closes gives the signals it listened for back to the JVM.
  */
 class CloseRaceTest {
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 120;
 
     @Test
     void shouldRunOrRefuseEveryTaskHandedOverWhileTheLoopCloses() throws Exception {
@@ -62,7 +62,7 @@ class CloseRaceTest {
     void shouldGiveSignalsBackToTheJvmWhenOnSignalRacesClose() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                SignalRaceChild.class.getName(), Integer.toString(ROUNDS))
+                SignalRaceChild.class.getName(), Integer.toString(10 * ROUNDS))
                 .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

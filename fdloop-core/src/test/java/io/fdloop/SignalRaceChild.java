@@ -1,6 +1,7 @@
 package io.fdloop;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -12,18 +13,18 @@ public final class SignalRaceChild {
         int rounds = Integer.parseInt(args[0]);
         for (int round = 0; round < rounds; round++) {
             EventLoop loop = EventLoop.builder().name("signals-" + round).daemon(true).start();
-            CountDownLatch go = new CountDownLatch(1);
+            CyclicBarrier go = new CyclicBarrier(2);
             Thread subscriber = Thread.ofPlatform().start(() -> {
                 try {
                     go.await();
                     loop.onSignal(Signal.TERM, () -> System.out.println("handled by a loop"));
-                } catch (RejectedExecutionException | InterruptedException closed) {
+                } catch (RejectedExecutionException | InterruptedException | BrokenBarrierException closed) {
                     // the loop closed first
                 }
             });
-            go.countDown();
-            if ((round & 1) == 0) {
-                Thread.onSpinWait();
+            go.await();
+            for (int spin = round % 64; spin > 0; spin--) {
+                Thread.onSpinWait(); // the close lands at a different point of onSignal each round
             }
             loop.close();
             subscriber.join();
