@@ -23,7 +23,7 @@ public enum Arch {
      * </pre>
      */
     X86_64("amd64", new SyscallNumbers(206, 207, 209, 208, 210, 425, 426, 427, 290, 291, 233, 232, 283, 286,
-            0, 1, 3, 257, 17, 18, 295, 296, 74, 75, 332, 285, 293),
+            0, 1, 3, 257, 17, 18, 295, 296, 74, 75, 332, 285, 293, 451),
             0x4000, 0x10000, 0x20000, 12, 4),
     /**
      * aarch64. {@code struct epoll_event} has natural alignment, so {@code data} moves to offset 8:
@@ -37,7 +37,7 @@ public enum Arch {
      * recorded for it is {@code epoll_pwait}'s, which with a null sigmask behaves the same.
      */
     AARCH64("aarch64", new SyscallNumbers(0, 1, 2, 4, 3, 425, 426, 427, 19, 20, 21, 22, 85, 86,
-            63, 64, 57, 56, 67, 68, 69, 70, 82, 83, 291, 47, 59),
+            63, 64, 57, 56, 67, 68, 69, 70, 82, 83, 291, 47, 59, 451),
             0x10000, 0x4000, 0x8000, 16, 8);
 
     /** Flags with the same value on every architecture fdloop supports. */
@@ -110,7 +110,7 @@ public enum Arch {
                                  int timerfdCreate, int timerfdSettime,
                                  int read, int write, int close, int openat, int pread64, int pwrite64,
                                  int preadv, int pwritev, int fsync, int fdatasync, int statx,
-                                 int fallocate, int pipe2) {
+                                 int fallocate, int pipe2, int cachestat) {
     }
 
     private static final class Current {
