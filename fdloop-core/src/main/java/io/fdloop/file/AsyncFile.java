@@ -1,6 +1,7 @@
 package io.fdloop.file;
 
 import io.fdloop.EventLoop;
+import io.fdloop.internal.file.FileAccess;
 import io.fdloop.internal.file.FileBackend;
 import io.fdloop.internal.file.OpKind;
 import io.fdloop.internal.linux.Arch;
@@ -52,6 +53,20 @@ import java.util.concurrent.RejectedExecutionException;
  * from the call itself except for null arguments.
  */
 public final class AsyncFile implements AutoCloseable {
+    static {
+        FileAccess.install(new FileAccess.Door() {
+            @Override
+            public int acquireFd(Object file) throws ClosedChannelException {
+                return ((AsyncFile) file).acquireFd();
+            }
+
+            @Override
+            public void releaseFd(Object file) {
+                ((AsyncFile) file).guard.release();
+            }
+        });
+    }
+
     /** The most Linux transfers in one read or write ({@code MAX_RW_COUNT}). */
     public static final int MAX_TRANSFER = 0x7fff_f000;
     /** The most buffers in one vectored operation ({@code IOV_MAX}). */
