@@ -127,6 +127,7 @@ public final class FileSend implements IoHandler<Object> {
         }
         reading = true;
         file.read(into.asSlice(0, length), from, null, this);
+        owner.engine.fileReadIssued();
     }
 
     private static long roundUp(long value, int block) {

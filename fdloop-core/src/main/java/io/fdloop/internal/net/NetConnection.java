@@ -355,7 +355,7 @@ public abstract class NetConnection implements Continuation {
     }
 
     public Object getOption(SocketOption<?> option) throws IOException {
-        SocketOption<?> known = SocketOptionCodec.check(option, option.type() == Boolean.class ? Boolean.FALSE : 0);
+        SocketOption<?> known = SocketOptionCodec.known(option);
         if (known == io.fdloop.net.NetOptions.WRITE_HIGH_WATER_MARK) {
             return highWaterMark;
         }

@@ -45,10 +45,12 @@ public final class NetEngine implements CompletionSource {
     private int connectionCount;
     private NetConnection[] dirty = new NetConnection[64];
     private int dirtyCount;
-    private NetConnection[] flushing = new NetConnection[64];
+    private NetConnection[] beingFlushed = new NetConnection[64];
     private Continuation[] continuations = new Continuation[16];
     private int continuationCount;
     private Continuation[] continuing = new Continuation[16];
+    private boolean readsIssuedInFlush; // sendFile reads handed to a file backend that may have flushed already
+    private boolean flushing;
     private boolean shutdownBegun;
     private long shutdownDeadlineNs;
     private boolean closed;
@@ -164,6 +166,27 @@ public final class NetEngine implements CompletionSource {
     /** Step 2: goes on with reads and accepts that met their budget, then flushes every connection written to. */
     @Override
     public int flush() {
+        readsIssuedInFlush = false;
+        flushing = true;
+        try {
+            flushSockets();
+        } finally {
+            flushing = false;
+        }
+        return 0; // sockets are not batches an observer counts
+    }
+
+    /**
+     * A {@code sendFile} read went to the file's backend. During this source's flush, that backend may
+     * have flushed already in this iteration: the loop must not sleep before its next flush sends it.
+     */
+    void fileReadIssued() {
+        if (flushing) {
+            readsIssuedInFlush = true;
+        }
+    }
+
+    private void flushSockets() {
         if (host.isShuttingDown() && !shutdownBegun) {
             beginShutdown();
         }
@@ -182,8 +205,8 @@ public final class NetEngine implements CompletionSource {
         int count = dirtyCount;
         if (count > 0) {
             NetConnection[] batch = dirty;
-            dirty = flushing;
-            flushing = batch;
+            dirty = beingFlushed;
+            beingFlushed = batch;
             dirtyCount = 0;
             for (int i = 0; i < count; i++) {
                 NetConnection connection = batch[i];
@@ -191,7 +214,6 @@ public final class NetEngine implements CompletionSource {
                 connection.flushStep();
             }
         }
-        return 0; // sockets are not batches an observer counts
     }
 
     @Override
@@ -201,7 +223,7 @@ public final class NetEngine implements CompletionSource {
 
     @Override
     public boolean hasPendingWork() {
-        return continuationCount > 0 || dirtyCount > 0;
+        return continuationCount > 0 || dirtyCount > 0 || readsIssuedInFlush;
     }
 
     @Override

@@ -66,6 +66,11 @@ public final class SocketOptionCodec {
         return null;
     }
 
+    /** The option fdloop uses for {@code option} (fdloop's own for the JDK's extended ones); throws for one it does not know. */
+    public static SocketOption<?> known(SocketOption<?> option) {
+        return canonical(option);
+    }
+
     /** fdloop's own options for the JDK's extended ones of the same name ({@code jdk.net.ExtendedSocketOptions}). */
     private static SocketOption<?> canonical(SocketOption<?> option) {
         if (option == null) {

@@ -279,38 +279,32 @@ public final class WriteQueue {
     }
 
     private void grow() {
+        int mask = kinds.length - 1;
         int capacity = kinds.length * 2;
-        kinds = unwrap(kinds, capacity);
-        addresses = unwrap(addresses, capacity);
-        remaining = unwrap(remaining, capacity);
-        lengths = unwrap(lengths, capacity);
-        buffers = unwrap(buffers, capacity);
-        handlers = unwrap(handlers, capacity);
-        attachments = unwrap(attachments, capacity);
+        byte[] newKinds = new byte[capacity];
+        long[] newAddresses = new long[capacity];
+        long[] newRemaining = new long[capacity];
+        long[] newLengths = new long[capacity];
+        Object[] newBuffers = new Object[capacity];
+        Object[] newHandlers = new Object[capacity];
+        Object[] newAttachments = new Object[capacity];
+        for (int k = 0; k < size; k++) {
+            int i = (head + k) & mask;
+            newKinds[k] = kinds[i];
+            newAddresses[k] = addresses[i];
+            newRemaining[k] = remaining[i];
+            newLengths[k] = lengths[i];
+            newBuffers[k] = buffers[i];
+            newHandlers[k] = handlers[i];
+            newAttachments[k] = attachments[i];
+        }
+        kinds = newKinds;
+        addresses = newAddresses;
+        remaining = newRemaining;
+        lengths = newLengths;
+        buffers = newBuffers;
+        handlers = newHandlers;
+        attachments = newAttachments;
         head = 0;
-    }
-
-    private byte[] unwrap(byte[] a, int capacity) {
-        byte[] b = new byte[capacity];
-        for (int k = 0; k < size; k++) {
-            b[k] = a[index(k)];
-        }
-        return b;
-    }
-
-    private long[] unwrap(long[] a, int capacity) {
-        long[] b = new long[capacity];
-        for (int k = 0; k < size; k++) {
-            b[k] = a[index(k)];
-        }
-        return b;
-    }
-
-    private Object[] unwrap(Object[] a, int capacity) {
-        Object[] b = new Object[capacity];
-        for (int k = 0; k < size; k++) {
-            b[k] = a[index(k)];
-        }
-        return b;
     }
 }

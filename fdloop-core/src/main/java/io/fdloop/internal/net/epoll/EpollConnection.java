@@ -55,6 +55,7 @@ final class EpollConnection extends NetConnection implements FdWatcher {
     private long token;
     private boolean watched;
     private boolean watchingOut;
+    private boolean hungUp; // epoll reported EPOLLRDHUP/EPOLLHUP/EPOLLERR: read on to end of stream, even across budgets
     private ConnectCompletion connecting;
     private Timer connectTimer;
 
@@ -117,8 +118,11 @@ final class EpollConnection extends NetConnection implements FdWatcher {
             connectReady(events);
             return;
         }
+        if ((events & HANGUP) != 0) {
+            hungUp = true;
+        }
         if ((events & (EpollEvents.EPOLLIN | HANGUP)) != 0 && state != CLOSED) {
-            readReady((events & HANGUP) != 0);
+            readReady();
         }
         if (watchingOut && state != CLOSED && (events & (EpollEvents.EPOLLOUT | EpollEvents.EPOLLERR
                 | EpollEvents.EPOLLHUP)) != 0) {
@@ -194,13 +198,13 @@ final class EpollConnection extends NetConnection implements FdWatcher {
 
     // ---- reading ----------------------------------------------------------------------------------
 
-    private void readReady(boolean hangup) {
+    private void readReady() {
         if (userReadHandler != null) {
             readIntoUserBuffer();
             return;
         }
         if (state != OPEN || readingPaused || endOfStream || handler == null) {
-            if (hangup && readingPaused && state == OPEN) {
+            if (hungUp && readingPaused && state == OPEN) {
                 int error = socketError();
                 if (error != 0) {
                     failed(Errors.socketException("recv", -error, remote));
@@ -208,7 +212,7 @@ final class EpollConnection extends NetConnection implements FdWatcher {
             }
             return;
         }
-        readLoop(hangup);
+        readLoop();
     }
 
     @Override
@@ -216,11 +220,11 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         if (userReadHandler != null) {
             readIntoUserBuffer();
         } else if (state == OPEN && !readingPaused && !endOfStream && handler != null) {
-            readLoop(false);
+            readLoop();
         }
     }
 
-    private void readLoop(boolean toEndOfStream) {
+    private void readLoop() {
         long budget = READ_BUDGET;
         long buffer = engine.readBuffer().address();
         int size = engine.readBuffer().size();
@@ -234,7 +238,7 @@ final class EpollConnection extends NetConnection implements FdWatcher {
                     return;
                 }
                 budget -= n;
-                if (n < size && !toEndOfStream) {
+                if (n < size && !hungUp) {
                     return;
                 }
                 if (budget <= 0) {
@@ -445,15 +449,19 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         return -1;
     }
 
+    /**
+     * The socket took less than it was given: wait for EPOLLOUT. The mask is modified even when EPOLLOUT is
+     * armed already, because {@code EPOLL_CTL_MOD} re-polls the socket and queues an event at once if it is
+     * writable again, so no edge can be missed, even after an EAGAIN the kernel did not follow with a
+     * write-space wake-up. A full socket costs one {@code epoll_ctl}; writes that fit cost none.
+     */
     private void armOut() {
-        if (!watchingOut) {
-            int r = engine.host.rewatch(token, fd, EVENTS | EpollEvents.EPOLLOUT);
-            if (r < 0) {
-                failed(Errors.ioException("epoll_ctl", r, "fd " + fd));
-                return;
-            }
-            watchingOut = true;
+        int r = engine.host.rewatch(token, fd, EVENTS | EpollEvents.EPOLLOUT);
+        if (r < 0) {
+            failed(Errors.ioException("epoll_ctl", r, "fd " + fd));
+            return;
         }
+        watchingOut = true;
     }
 
     /** EPOLLOUT is armed only while output waits for room. */
