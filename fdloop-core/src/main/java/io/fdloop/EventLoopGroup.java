@@ -91,6 +91,7 @@ public final class EventLoopGroup implements Executor, AutoCloseable, Iterable<E
         next().execute(Objects.requireNonNull(task, "task"));
     }
 
+    /** The loops, in order. Any thread. */
     @Override
     public Iterator<EventLoop> iterator() {
         return loops.iterator();

@@ -200,6 +200,35 @@ class NetFaultInjectionTest {
         }
     }
 
+    @Test
+    void shouldPauseAcceptingWhileOutOfFdsInsteadOfSpinning() throws Exception {
+        AtomicInteger accepts = new AtomicInteger();
+        long[] emfileUntil = {Long.MAX_VALUE};
+        Syscalls faulty = new ForwardingSyscalls() {
+            @Override
+            public int accept4(int fd, MemorySegment address, MemorySegment addressLength, int flags) {
+                accepts.incrementAndGet();
+                if (System.nanoTime() < emfileUntil[0]) {
+                    return -Errno.EMFILE; // the process is out of fds for the next 500 ms
+                }
+                return kernel.accept4(fd, address, addressLength, flags);
+            }
+        };
+        try (EventLoop server = EventLoop.builder().name("out-of-fds").daemon(true).syscalls(faulty).start();
+             EventLoop client = EventLoop.builder().name("client").daemon(true).start();
+             Listener echo = Listener.bind(server, new InetSocketAddress("127.0.0.1", 0),
+                     connection -> (c, data) -> c.writeCopy(data))) {
+            emfileUntil[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            CompletableFuture<byte[]> echoed = new CompletableFuture<>();
+            Connection c = Connection.connect(client, echo.localAddress(), (conn, data) -> echoed.complete(
+                    data.toArray(JAVA_BYTE))).get(TIMEOUT_S, TimeUnit.SECONDS); // the handshake needs no accept
+            c.writeCopy("late".getBytes());
+            assertArrayEquals("late".getBytes(), echoed.get(TIMEOUT_S, TimeUnit.SECONDS), "accepted once fds were back");
+            // 500 ms of EMFILE at one retry per 100 ms pause: a handful of calls, not a spin.
+            assertTrue(accepts.get() < 30, accepts.get() + " accept4 calls");
+        }
+    }
+
     private static byte[] fetch(EventLoop client, Listener listener) throws Exception {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         CompletableFuture<Throwable> closed = new CompletableFuture<>();

@@ -17,22 +17,22 @@ public enum NetMechanism {
      */
     EPOLL;
 
-    /** Whether this mechanism can be used here; every mechanism of this version always can. */
+    /** Whether this mechanism can be used here; every mechanism of this version always can. Any thread. */
     public boolean isAvailable() {
         return unavailabilityCause() == null;
     }
 
-    /** Why this mechanism cannot be used here, or null when it can. */
+    /** Why this mechanism cannot be used here, or null when it can. Any thread. */
     public String unavailabilityCause() {
         return null;
     }
 
-    /** What {@link #AUTO} stands for here. */
+    /** What {@link #AUTO} stands for here. Any thread. */
     public NetMechanism resolve() {
         return this == AUTO ? EPOLL : this;
     }
 
-    /** {@code -Dfdloop.net.mechanism=auto|epoll}, default {@link #AUTO}. */
+    /** {@code -Dfdloop.net.mechanism=auto|epoll}, default {@link #AUTO}. Any thread. */
     public static NetMechanism fromSystemProperty() {
         String value = System.getProperty("fdloop.net.mechanism", "auto");
         try {

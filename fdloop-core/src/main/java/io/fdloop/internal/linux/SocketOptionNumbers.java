@@ -13,7 +13,7 @@ package io.fdloop.internal.linux;
  *  +----------+----------+
  * </pre>
  *
- * <p><b>Constants only.</b>
+ * <p><b>Constants only; thread-safe.</b>
  */
 public final class SocketOptionNumbers {
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8,

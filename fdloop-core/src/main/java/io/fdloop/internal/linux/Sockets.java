@@ -8,8 +8,8 @@ import java.net.SocketAddress;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * socket(2), bind(2), listen(2), accept4(2), connect(2), shutdown(2), getsockname(2) and
- * getpeername(2) for stream sockets, with their constants. Every value here is the same on x86_64
+ * socket(2), bind(2), listen(2), connect(2) and getsockname(2) for stream sockets, with the constants
+ * of those and of accept4(2), shutdown(2) and sendmsg(2). Every value here is the same on x86_64
  * and aarch64 ({@code include/linux/socket.h}, {@code include/linux/net.h}; {@code SOCK_NONBLOCK} and
  * {@code SOCK_CLOEXEC} are {@code O_NONBLOCK} and {@code O_CLOEXEC}); {@code ArchTest} checks them.
  *
@@ -71,22 +71,13 @@ public final class Sockets {
 
     /** The address the socket is bound to (getsockname). */
     public static SocketAddress localAddress(Syscalls syscalls, int fd) throws IOException {
-        return name(syscalls, fd, true);
-    }
-
-    /** The address of the peer (getpeername). */
-    public static SocketAddress peerAddress(Syscalls syscalls, int fd) throws IOException {
-        return name(syscalls, fd, false);
-    }
-
-    private static SocketAddress name(Syscalls syscalls, int fd, boolean local) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sockaddr = arena.allocate(SocketAddresses.MAX_SIZE, 8);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, SocketAddresses.MAX_SIZE);
-            int r = local ? syscalls.getsockname(fd, sockaddr, length) : syscalls.getpeername(fd, sockaddr, length);
+            int r = syscalls.getsockname(fd, sockaddr, length);
             if (r < 0) {
-                throw Errors.ioException(local ? "getsockname" : "getpeername", r, "fd " + fd);
+                throw Errors.ioException("getsockname", r, "fd " + fd);
             }
             return SocketAddresses.decode(sockaddr, length.get(JAVA_INT, 0));
         }

@@ -452,10 +452,6 @@ public abstract class NetConnection implements Continuation {
         requestFlush();
     }
 
-    boolean hasPendingOutput() {
-        return queue != null && !queue.isEmpty();
-    }
-
     /** Whether anything is queued for writing. */
     protected final boolean hasOutput() {
         return queue != null && !queue.isEmpty();
@@ -489,7 +485,7 @@ public abstract class NetConnection implements Continuation {
         failUserRead(new AsynchronousCloseException());
         if (lingerSeconds == 0) {
             abortRequested = true;
-        } else if (hasPendingOutput() && !engine.isShuttingDown()) {
+        } else if (hasOutput() && !engine.isShuttingDown()) {
             closeTimer = engine.loop.schedule(Duration.ofMillis(boundMs), () -> {
                 if (state == CLOSING) {
                     finish(new InterruptedByTimeoutException(), true);
@@ -589,7 +585,7 @@ public abstract class NetConnection implements Continuation {
                 NetEngine.LOG.log(System.Logger.Level.WARNING, "onEndOfStream of a connection to " + remote + " threw", e);
             }
         }
-        if (state != CLOSED && outputShut && !hasPendingOutput()) {
+        if (state != CLOSED && outputShut && !hasOutput()) {
             finish(null, false);
         }
     }

@@ -118,11 +118,6 @@ public final class NetEngine implements CompletionSource {
         return readBuffer;
     }
 
-    /** How many connections (connecting, open or closing) this loop holds. */
-    public int connectionCount() {
-        return connectionCount;
-    }
-
     public void added(ListenSocket listener) {
         listeners.add(listener);
     }
@@ -277,7 +272,7 @@ public final class NetEngine implements CompletionSource {
         }
         while (first != null) {
             NetConnection c = first;
-            boolean flushing = c.hasPendingOutput();
+            boolean flushing = c.hasOutput();
             c.finish(flushing ? new InterruptedByTimeoutException() : null, flushing);
             if (first == c) {
                 removed(c); // a connection that never linked or failed to unlink must not stop the loop closing

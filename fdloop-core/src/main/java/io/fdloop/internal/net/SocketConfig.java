@@ -83,17 +83,4 @@ public final class SocketConfig {
             SocketOptionCodec.set(syscalls, fd, family, option.getKey(), option.getValue());
         }
     }
-
-    Object userSpaceValue(SocketOption<?> option) {
-        if (option == NetOptions.WRITE_HIGH_WATER_MARK) {
-            return highWaterMark;
-        }
-        if (option == NetOptions.WRITE_LOW_WATER_MARK) {
-            return lowWaterMark;
-        }
-        if (option == StandardSocketOptions.SO_LINGER && lingerSeconds > 0) {
-            return lingerSeconds;
-        }
-        return null;
-    }
 }
