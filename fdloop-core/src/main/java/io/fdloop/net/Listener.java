@@ -83,9 +83,9 @@ public final class Listener implements AutoCloseable {
         return loops;
     }
 
-    /** Whether the listener still accepts. Any thread. */
+    /** Whether the listener still accepts: not closed, and its loops not closed either. Any thread. */
     public boolean isOpen() {
-        return open;
+        return open && sockets.stream().noneMatch(ListenSocket::isClosed);
     }
 
     /**

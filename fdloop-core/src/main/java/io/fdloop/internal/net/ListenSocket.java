@@ -12,7 +12,7 @@ public abstract class ListenSocket implements Continuation {
     protected final NetEngine engine;
     protected final int fd;
     private final SocketAddress localAddress;
-    protected boolean closed;
+    protected volatile boolean closed;
 
     protected ListenSocket(NetEngine engine, int fd, SocketAddress localAddress) {
         this.engine = engine;
@@ -22,6 +22,11 @@ public abstract class ListenSocket implements Continuation {
 
     public SocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** Whether it was closed (by its listener, or by its loop closing). Any thread. */
+    public boolean isClosed() {
+        return closed;
     }
 
     public NetEngine engine() {
