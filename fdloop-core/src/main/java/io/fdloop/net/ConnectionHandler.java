@@ -36,7 +36,7 @@ public interface ConnectionHandler {
 
     /**
      * The connection is closed and its fd released; called exactly once, after every pending write
-     * completed or failed. {@code cause} is null when this side closed it ({@link Connection#close()},
+     * completed or failed (a connect that fails tells its future or completion handler instead). {@code cause} is null when this side closed it ({@link Connection#close()},
      * {@link Connection#abort()}, or the loop closing), else the error that ended it (a
      * {@code java.net.SocketException} naming the peer for a reset or a broken pipe).
      */

@@ -177,8 +177,4 @@ public final class FileSend implements IoHandler<Object> {
             FileAccess.door().releaseFd(file);
         }
     }
-
-    void fail(Throwable error) {
-        release();
-    }
 }

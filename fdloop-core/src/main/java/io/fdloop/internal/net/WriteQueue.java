@@ -237,7 +237,7 @@ public final class WriteQueue {
             if (kind == COPY) {
                 release((CopyPool.Chunk) buffer);
             } else if (kind == FILE) {
-                ((FileSend) buffer).fail(error);
+                ((FileSend) buffer).release();
             }
             if (handler != null) {
                 owner.deliverFailure(handler, error, attachment);

@@ -168,7 +168,12 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         handle = config.handleFor(this);
         ConnectCompletion completion = connecting;
         connecting = null;
-        completion.connected(handle);
+        try {
+            completion.connected(handle);
+        } catch (RuntimeException | Error e) {
+            System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
+                    + remote + " threw", e);
+        }
     }
 
     @Override
@@ -181,7 +186,12 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         connecting = null;
         finish(error, false);
         if (completion != null) {
-            completion.failed(error);
+            try {
+                completion.failed(error);
+            } catch (RuntimeException | Error e) {
+                System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
+                        + remote + " threw", e);
+            }
         }
     }
 
