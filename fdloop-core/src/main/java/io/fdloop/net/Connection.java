@@ -124,7 +124,11 @@ public final class Connection {
         return future;
     }
 
-    /** Queues {@code src}'s remaining bytes (a direct buffer) to be sent in place; its position advances when they are sent. Any thread. */
+    /**
+     * Queues {@code src}'s remaining bytes (a direct buffer) to be sent in place; its position advances when
+     * they are sent. Each call wraps the buffer in a small segment object; the {@code MemorySegment} forms
+     * allocate nothing. Any thread.
+     */
     public CompletableFuture<Long> write(ByteBuffer src) {
         CompletableFuture<Long> future = new CompletableFuture<>();
         core.write(Objects.requireNonNull(src, "src"), future, Futures.LONG);

@@ -579,6 +579,69 @@ abstract class SocketContract {
         }
     }
 
+    @Test
+    void shouldHoldCorkedWritesUntilUncorkThenSendThemTogether() throws Exception {
+        try (Listener echo = echoServer(loopback())) {
+            Received r = new Received(12);
+            Connection c = await(connector().connect(client, echo.localAddress(), r));
+            CompletableFuture<Long> heldBack = new CompletableFuture<>();
+            client.execute(() -> {
+                c.cork();
+                c.writeCopy("head".getBytes());
+                c.writeCopy("er++".getBytes());
+                // the next task runs after this iteration's flush step, which the cork held back
+                client.execute(() -> {
+                    heldBack.complete(c.pendingWriteBytes());
+                    c.writeCopy("body".getBytes());
+                    c.uncork();
+                });
+            });
+            assertEquals(8L, await(heldBack), "nothing left while corked");
+            assertArrayEquals("header++body".getBytes(), await(r.all));
+            c.close();
+        }
+    }
+
+    @Test
+    void shouldSetAndReadBackTypedOptions() throws Exception {
+        try (Listener echo = listener().option(StandardSocketOptions.SO_RCVBUF, 256 * 1024)
+                .connectionOption(NetOptions.WRITE_HIGH_WATER_MARK, 1024)
+                .bind(server, loopback(), connection -> {
+                    assertEquals(1024, uncheckedOption(connection, NetOptions.WRITE_HIGH_WATER_MARK));
+                    return (c, data) -> c.writeCopy(data);
+                })) {
+            Connection c = await(connector().option(NetOptions.TCP_USER_TIMEOUT, 5000)
+                    .option(StandardSocketOptions.SO_KEEPALIVE, true).connect(client, echo.localAddress(), new Received()));
+            assertEquals(5000, c.getOption(NetOptions.TCP_USER_TIMEOUT));
+            assertTrue(c.getOption(StandardSocketOptions.SO_KEEPALIVE));
+            c.setOption(NetOptions.TCP_CORK, true);
+            assertTrue(c.getOption(NetOptions.TCP_CORK));
+            c.setOption(NetOptions.TCP_CORK, false);
+            c.setOption(NetOptions.TCP_KEEPINTERVAL, 7);
+            c.setOption(NetOptions.TCP_KEEPCOUNT, 3);
+            assertEquals(7, c.getOption(NetOptions.TCP_KEEPINTERVAL));
+            assertEquals(3, c.getOption(NetOptions.TCP_KEEPCOUNT));
+            c.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+            assertTrue(c.getOption(StandardSocketOptions.SO_SNDBUF) >= 64 * 1024, "the kernel doubles what it is given");
+            assertEquals(-1, c.getOption(StandardSocketOptions.SO_LINGER), "lingering is off by default");
+            c.close();
+        }
+        if (ipv6Loopback()) {
+            try (Listener v6 = listener().option(NetOptions.IPV6_V6ONLY, true).bind(server, new InetSocketAddress("::1", 0),
+                    connection -> (c, data) -> { })) {
+                assertTrue(((InetSocketAddress) v6.localAddress()).getAddress() instanceof java.net.Inet6Address);
+            }
+        }
+    }
+
+    private static <T> T uncheckedOption(Connection c, java.net.SocketOption<T> option) {
+        try {
+            return c.getOption(option);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- many idle connections ------------------------------------------------------------------------
 
     @Test
