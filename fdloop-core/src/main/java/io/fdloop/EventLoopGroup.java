@@ -32,12 +32,23 @@ public final class EventLoopGroup implements Executor, AutoCloseable, Iterable<E
         this.loops = Collections.unmodifiableList(loops);
     }
 
-    /** One started loop per available processor, with default settings. Any thread. */
+    /**
+     * One started loop per available processor, with default settings. Any thread.
+     *
+     * @return the started group
+     * @throws IOException when the kernel refuses the call
+     */
     public static EventLoopGroup start() throws IOException {
         return start(Runtime.getRuntime().availableProcessors());
     }
 
-    /** {@code count} started loops with default settings, named {@code fdloop-N}. Any thread. */
+    /**
+     * {@code count} started loops with default settings, named {@code fdloop-N}. Any thread.
+     *
+     * @param count how many bytes
+     * @return the started group
+     * @throws IOException when the kernel refuses the call
+     */
     public static EventLoopGroup start(int count) throws IOException {
         if (count < 1 || count > 4096) {
             throw new IllegalArgumentException("a group has 1 to 4096 loops, was asked for " + count);
@@ -57,6 +68,9 @@ public final class EventLoopGroup implements Executor, AutoCloseable, Iterable<E
     /**
      * A group of loops you built (with your own {@link EventLoop.Builder} settings); the group owns them
      * from now on and closes them with itself. Any thread.
+     *
+     * @param loops the loops
+     * @return the group
      */
     public static EventLoopGroup of(List<EventLoop> loops) {
         if (loops.isEmpty()) {
@@ -70,17 +84,29 @@ public final class EventLoopGroup implements Executor, AutoCloseable, Iterable<E
         return new EventLoopGroup(copy);
     }
 
-    /** The next loop, round-robin. Any thread. */
+    /**
+     * The next loop, round-robin. Any thread.
+     *
+     * @return a loop
+     */
     public EventLoop next() {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
 
-    /** The loops, in order. Any thread. */
+    /**
+     * The loops, in order. Any thread.
+     *
+     * @return the loops
+     */
     public List<EventLoop> loops() {
         return loops;
     }
 
-    /** How many loops the group has. Any thread. */
+    /**
+     * How many loops the group has. Any thread.
+     *
+     * @return how many loops
+     */
     public int size() {
         return loops.size();
     }
@@ -97,7 +123,11 @@ public final class EventLoopGroup implements Executor, AutoCloseable, Iterable<E
         return loops.iterator();
     }
 
-    /** Whether {@link #close()} has begun. Any thread. */
+    /**
+     * Whether {@link #close()} has begun. Any thread.
+     *
+     * @return whether it is closed
+     */
     public boolean isClosed() {
         return loops.stream().allMatch(EventLoop::isClosed);
     }

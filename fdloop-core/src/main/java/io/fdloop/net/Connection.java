@@ -66,47 +66,84 @@ public final class Connection {
      * future completes on the loop thread once connected, or fails with {@link java.net.ConnectException}
      * (refused), {@link java.net.SocketTimeoutException} (timed out), {@link java.net.NoRouteToHostException}
      * (unreachable). Any thread.
+     *
+     * @param loop the event loop that serves it
+     * @param remote the address to connect to
+     * @param handler hears the new connection's events
+     * @return a future completed with the connection once it is connected
      */
     public static CompletableFuture<Connection> connect(EventLoop loop, SocketAddress remote, ConnectionHandler handler) {
         return builder().connect(loop, remote, handler);
     }
 
-    /** Settings for outgoing connections; a builder may be kept and used for many connects. */
+    /**
+     * Settings for outgoing connections; a builder may be kept and used for many connects.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The loop whose thread serves this connection. Any thread. */
+    /**
+     * The loop whose thread serves this connection. Any thread.
+     *
+     * @return the loop
+     */
     public EventLoop loop() {
         return core.engine.loop;
     }
 
-    /** The address of the peer. Any thread. */
+    /**
+     * The address of the peer. Any thread.
+     *
+     * @return the peer's address
+     */
     public SocketAddress remoteAddress() {
         return core.remoteAddress();
     }
 
-    /** The address this side is bound to. Any thread. */
+    /**
+     * The address this side is bound to. Any thread.
+     *
+     * @return the bound address
+     */
     public SocketAddress localAddress() {
         return core.localAddress();
     }
 
-    /** Which mechanism serves this connection: {@code "epoll"}. Any thread. */
+    /**
+     * Which mechanism serves this connection: {@code "epoll"}. Any thread.
+     *
+     * @return the mechanism's name
+     */
     public String mechanism() {
         return core.mechanismName();
     }
 
-    /** Whether the connection is open (not closing or closed). Any thread. */
+    /**
+     * Whether the connection is open (not closing or closed). Any thread.
+     *
+     * @return whether it is open
+     */
     public boolean isOpen() {
         return core.isOpen();
     }
 
-    /** Whether the bytes queued are below the high watermark (see the class comment). Any thread. */
+    /**
+     * Whether the bytes queued are below the high watermark (see the class comment). Any thread.
+     *
+     * @return whether it is below the high watermark
+     */
     public boolean isWritable() {
         return core.isWritable();
     }
 
-    /** Bytes queued for writing and not yet handed to the kernel, as of the last change on the loop. Any thread. */
+    /**
+     * Bytes queued for writing and not yet handed to the kernel, as of the last change on the loop. Any thread.
+     *
+     * @return the bytes queued
+     */
     public long pendingWriteBytes() {
         return core.pendingWriteBytes();
     }
@@ -117,6 +154,9 @@ public final class Connection {
      * Queues {@code src} to be sent in place (zero copy); completes with its length once every byte is in the
      * kernel. Refused at once (the future fails) when {@code src} is a heap segment or its arena is closed,
      * or the connection is closing or closed. Any thread.
+     *
+     * @param src the bytes to send
+     * @return a future completed with the bytes written
      */
     public CompletableFuture<Long> write(MemorySegment src) {
         CompletableFuture<Long> future = new CompletableFuture<>();
@@ -128,6 +168,9 @@ public final class Connection {
      * Queues {@code src}'s remaining bytes (a direct buffer) to be sent in place; its position advances when
      * they are sent. Each call wraps the buffer in a small segment object; the {@code MemorySegment} forms
      * allocate nothing. Any thread.
+     *
+     * @param src the bytes to send
+     * @return a future completed with the bytes written
      */
     public CompletableFuture<Long> write(ByteBuffer src) {
         CompletableFuture<Long> future = new CompletableFuture<>();
@@ -138,12 +181,24 @@ public final class Connection {
     /**
      * The callback form of {@link #write(MemorySegment)}: on the loop thread with a reused handler it
      * allocates nothing. Any thread.
+     *
+     * @param <A> the attachment's type
+     * @param src the bytes to send
+     * @param attachment passed to the handler as it is
+     * @param handler told when the operation completes or fails
      */
     public <A> void write(MemorySegment src, A attachment, TransferHandler<? super A> handler) {
         core.write(Objects.requireNonNull(src, "src"), attachment, Objects.requireNonNull(handler, "handler"));
     }
 
-    /** The callback form of {@link #write(ByteBuffer)}. Any thread. */
+    /**
+     * The callback form of {@link #write(ByteBuffer)}. Any thread.
+     *
+     * @param <A> the attachment's type
+     * @param src the bytes to send
+     * @param attachment passed to the handler as it is
+     * @param handler told when the operation completes or fails
+     */
     public <A> void write(ByteBuffer src, A attachment, TransferHandler<? super A> handler) {
         core.write(Objects.requireNonNull(src, "src"), attachment, Objects.requireNonNull(handler, "handler"));
     }
@@ -154,25 +209,41 @@ public final class Connection {
      * and reaches {@code onClosed}. On the loop thread nothing is allocated per call. Any thread.
      *
      * @throws IllegalStateException when the connection is closing or closed, or its output was shut down
+     *
+     * @param src the bytes to send
      */
     public void writeCopy(MemorySegment src) {
         core.writeCopy(Objects.requireNonNull(src, "src"), 0, src.byteSize());
     }
 
-    /** Copies {@code src}'s remaining bytes and queues them; its position moves to its limit. Any thread. */
+    /**
+     * Copies {@code src}'s remaining bytes and queues them; its position moves to its limit. Any thread.
+     *
+     * @param src the bytes to send
+     */
     public void writeCopy(ByteBuffer src) {
         Objects.requireNonNull(src, "src");
         core.writeCopy(MemorySegment.ofBuffer(src), 0, src.remaining());
         src.position(src.limit());
     }
 
-    /** Copies {@code length} bytes of {@code bytes} from {@code offset} and queues them. Any thread. */
+    /**
+     * Copies {@code length} bytes of {@code bytes} from {@code offset} and queues them. Any thread.
+     *
+     * @param bytes the bytes to copy
+     * @param offset where in {@code bytes} to start
+     * @param length how many bytes
+     */
     public void writeCopy(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         core.writeCopy(MemorySegment.ofArray(bytes), offset, length);
     }
 
-    /** Copies {@code bytes} and queues them. Any thread. */
+    /**
+     * Copies {@code bytes} and queues them. Any thread.
+     *
+     * @param bytes the bytes to copy
+     */
     public void writeCopy(byte[] bytes) {
         writeCopy(bytes, 0, bytes.length);
     }
@@ -195,6 +266,11 @@ public final class Connection {
      * bytes share segments. A file that ends before {@code position + count} fails the send with an
      * {@link java.io.EOFException} and resets the connection (its byte stream can no longer be what was
      * queued). Any thread.
+     *
+     * @param file a file open on this connection's loop
+     * @param position the file offset of the first byte
+     * @param count how many bytes
+     * @return a future completed with {@code count}
      */
     public CompletableFuture<Long> sendFile(AsyncFile file, long position, long count) {
         CompletableFuture<Long> future = new CompletableFuture<>();
@@ -202,7 +278,16 @@ public final class Connection {
         return future;
     }
 
-    /** The callback form of {@link #sendFile(AsyncFile, long, long)}. Any thread. */
+    /**
+     * The callback form of {@link #sendFile(AsyncFile, long, long)}. Any thread.
+     *
+     * @param <A> the attachment's type
+     * @param file a file open on this connection's loop
+     * @param position the file offset of the first byte
+     * @param count how many bytes
+     * @param attachment passed to the handler as it is
+     * @param handler told when the operation completes or fails
+     */
     public <A> void sendFile(AsyncFile file, long position, long count, A attachment, TransferHandler<? super A> handler) {
         core.sendFile(Objects.requireNonNull(file, "file"), position, count, attachment,
                 Objects.requireNonNull(handler, "handler"));
@@ -236,6 +321,9 @@ public final class Connection {
      * end of stream (then {@code onEndOfStream} is not called). Works while {@code onData} is paused, which
      * makes a pull-style reader: {@link #pauseReading()}, then {@code read} whenever ready. One read at a
      * time ({@link java.nio.channels.ReadPendingException} otherwise). Any thread.
+     *
+     * @param dst where the bytes go
+     * @return a future completed with the bytes read, or -1 at end of stream
      */
     public CompletableFuture<Integer> read(MemorySegment dst) {
         CompletableFuture<Long> future = new CompletableFuture<>();
@@ -243,7 +331,14 @@ public final class Connection {
         return future.thenApply(Long::intValue);
     }
 
-    /** The callback form of {@link #read(MemorySegment)}; {@code bytes} is -1 at end of stream. Any thread. */
+    /**
+     * The callback form of {@link #read(MemorySegment)}; {@code bytes} is -1 at end of stream. Any thread.
+     *
+     * @param <A> the attachment's type
+     * @param dst where the bytes go
+     * @param attachment passed to the handler as it is
+     * @param handler told when the operation completes or fails
+     */
     public <A> void read(MemorySegment dst, A attachment, TransferHandler<? super A> handler) {
         core.read(Objects.requireNonNull(dst, "dst"), attachment, Objects.requireNonNull(handler, "handler"));
     }
@@ -261,7 +356,11 @@ public final class Connection {
         core.resumeReading();
     }
 
-    /** Whether {@code onData} is paused. Any thread. */
+    /**
+     * Whether {@code onData} is paused. Any thread.
+     *
+     * @return whether reading is paused
+     */
     public boolean isReadingPaused() {
         return core.isReadingPaused();
     }
@@ -278,7 +377,11 @@ public final class Connection {
         core.abort();
     }
 
-    /** Completes once the connection is closed and its fd released. Any thread. */
+    /**
+     * Completes once the connection is closed and its fd released. Any thread.
+     *
+     * @return a future completed once closed
+     */
     public CompletableFuture<Void> closeFuture() {
         return core.closeFuture();
     }
@@ -291,12 +394,23 @@ public final class Connection {
      * @throws IllegalArgumentException      when {@code value} has the wrong type or is out of range
      * @throws UnsupportedOperationException when the option is unknown or does not apply to this socket
      * @throws IOException                   when the kernel refuses it, or the connection is closed
+     *
+     * @param <T> the option's value type
+     * @param option the option
+     * @param value its value
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         core.setOption(option, value);
     }
 
-    /** The option's current value. Any thread. */
+    /**
+     * The option's current value. Any thread.
+     *
+     * @param <T> the option's value type
+     * @param option the option
+     * @return the option's value
+     * @throws IOException when the kernel refuses the call
+     */
     public <T> T getOption(SocketOption<T> option) throws IOException {
         return option.type().cast(core.getOption(option));
     }
@@ -320,7 +434,12 @@ public final class Connection {
         private Builder() {
         }
 
-        /** How long a connect may take before it fails with {@link java.net.SocketTimeoutException}. Default 30 s. */
+        /**
+         * How long a connect may take before it fails with {@link java.net.SocketTimeoutException}. Default 30 s.
+         *
+         * @param connectTimeout the timeout
+         * @return this builder
+         */
         public Builder timeout(Duration connectTimeout) {
             if (connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw new IllegalArgumentException("the connect timeout must be positive, was " + connectTimeout);
@@ -329,25 +448,49 @@ public final class Connection {
             return this;
         }
 
-        /** The local address to bind before connecting (default: the kernel chooses). */
+        /**
+         * The local address to bind before connecting (default: the kernel chooses).
+         *
+         * @param address the address
+         * @return this builder
+         */
         public Builder localAddress(SocketAddress address) {
             this.localAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
-        /** A socket option for the new connection; see {@link NetOptions}. */
+        /**
+         * A socket option for the new connection; see {@link NetOptions}.
+         *
+         * @param <T> the option's value type
+         * @param option the option
+         * @param value its value
+         * @return this builder
+         */
         public <T> Builder option(SocketOption<T> option, T value) {
             options.put(SocketOptionCodec.check(option, value), value);
             return this;
         }
 
-        /** Which mechanism serves the connection; default {@code -Dfdloop.net.mechanism}, else AUTO. */
+        /**
+         * Which mechanism serves the connection; default {@code -Dfdloop.net.mechanism}, else AUTO.
+         *
+         * @param choice the mechanism
+         * @return this builder
+         */
         public Builder mechanism(NetMechanism choice) {
             this.mechanism = Objects.requireNonNull(choice, "choice");
             return this;
         }
 
-        /** Connects; see {@link Connection#connect(EventLoop, SocketAddress, ConnectionHandler)}. Any thread. */
+        /**
+         * Connects; see {@link Connection#connect(EventLoop, SocketAddress, ConnectionHandler)}. Any thread.
+         *
+         * @param loop the event loop that serves it
+         * @param remote the address to connect to
+         * @param handler hears the new connection's events
+         * @return a future completed with the connection once it is connected
+         */
         public CompletableFuture<Connection> connect(EventLoop loop, SocketAddress remote, ConnectionHandler handler) {
             CompletableFuture<Connection> future = new CompletableFuture<>();
             connect(loop, remote, handler, future, Futures.CONNECTION);
@@ -357,6 +500,13 @@ public final class Connection {
         /**
          * Connects and tells {@code completion} (on the loop thread; or at once on the calling thread when the
          * loop is closed or an argument is wrong). Any thread.
+         *
+         * @param <A> the attachment's type
+         * @param loop the event loop that serves it
+         * @param remote the address to connect to
+         * @param handler hears the new connection's events
+         * @param attachment passed to the handler as it is
+         * @param completion told the outcome
          */
         public <A> void connect(EventLoop loop, SocketAddress remote, ConnectionHandler handler, A attachment,
                                 CompletionHandler<Connection, ? super A> completion) {

@@ -58,32 +58,64 @@ public final class Listener implements AutoCloseable {
         this.localAddress = localAddress;
     }
 
-    /** Listens on {@code address} on {@code loop} with default settings. Any thread. */
+    /**
+     * Listens on {@code address} on {@code loop} with default settings. Any thread.
+     *
+     * @param loop the event loop that serves it
+     * @param address the address
+     * @param acceptor gives each accepted connection its handler
+     * @return the listener, bound and accepting
+     * @throws IOException when the kernel refuses the call
+     */
     public static Listener bind(EventLoop loop, SocketAddress address, Acceptor acceptor) throws IOException {
         return builder().bind(loop, address, acceptor);
     }
 
-    /** Listens on {@code address} on every loop of {@code group} with default settings. Any thread. */
+    /**
+     * Listens on {@code address} on every loop of {@code group} with default settings. Any thread.
+     *
+     * @param group the loops to listen on
+     * @param address the address
+     * @param acceptor gives each accepted connection its handler
+     * @return the listener, bound and accepting
+     * @throws IOException when the kernel refuses the call
+     */
     public static Listener bind(EventLoopGroup group, SocketAddress address, Acceptor acceptor) throws IOException {
         return builder().bind(group, address, acceptor);
     }
 
-    /** Settings for listeners; a builder may be kept and used for many binds. */
+    /**
+     * Settings for listeners; a builder may be kept and used for many binds.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The bound address: the real port when 0 was asked for. Any thread. */
+    /**
+     * The bound address: the real port when 0 was asked for. Any thread.
+     *
+     * @return the bound address
+     */
     public SocketAddress localAddress() {
         return localAddress;
     }
 
-    /** The loops this listener accepts on. Any thread. */
+    /**
+     * The loops this listener accepts on. Any thread.
+     *
+     * @return the loops
+     */
     public List<EventLoop> loops() {
         return loops;
     }
 
-    /** Whether the listener still accepts: not closed, and its loops not closed either. Any thread. */
+    /**
+     * Whether the listener still accepts: not closed, and its loops not closed either. Any thread.
+     *
+     * @return whether it is open
+     */
     public boolean isOpen() {
         return open && sockets.stream().noneMatch(ListenSocket::isClosed);
     }
@@ -101,7 +133,11 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Starts closing; the future completes once every socket is closed. Any thread. */
+    /**
+     * Starts closing; the future completes once every socket is closed. Any thread.
+     *
+     * @return a future completed once every socket is closed
+     */
     public CompletableFuture<Void> closeAsync() {
         if (open) {
             open = false;
@@ -163,7 +199,12 @@ public final class Listener implements AutoCloseable {
         private Builder() {
         }
 
-        /** The length of the queue of connections not yet accepted; default {@link #DEFAULT_BACKLOG}. */
+        /**
+         * The length of the queue of connections not yet accepted; default {@link #DEFAULT_BACKLOG}.
+         *
+         * @param connections the backlog length
+         * @return this builder
+         */
         public Builder backlog(int connections) {
             if (connections < 0) {
                 throw new IllegalArgumentException("backlog must be >= 0, was " + connections);
@@ -175,19 +216,36 @@ public final class Listener implements AutoCloseable {
         /**
          * An option of the listening socket: {@code SO_REUSEADDR} (default on), {@code SO_REUSEPORT},
          * {@code SO_RCVBUF} (inherited by accepted connections), {@link NetOptions#IPV6_V6ONLY}.
+         *
+         * @param <T> the attachment's type
+         * @param option the option
+         * @param value its value
+         * @return this builder
          */
         public <T> Builder option(SocketOption<T> option, T value) {
             listenerOptions.put(SocketOptionCodec.check(option, value), value);
             return this;
         }
 
-        /** An option of every accepted connection (TCP_NODELAY is on unless set here); see {@link NetOptions}. */
+        /**
+         * An option of every accepted connection (TCP_NODELAY is on unless set here); see {@link NetOptions}.
+         *
+         * @param <T> the attachment's type
+         * @param option the option
+         * @param value its value
+         * @return this builder
+         */
         public <T> Builder connectionOption(SocketOption<T> option, T value) {
             connectionOptions.put(SocketOptionCodec.check(option, value), value);
             return this;
         }
 
-        /** Which mechanism serves the listener and its connections; default {@code -Dfdloop.net.mechanism}, else AUTO. */
+        /**
+         * Which mechanism serves the listener and its connections; default {@code -Dfdloop.net.mechanism}, else AUTO.
+         *
+         * @param choice the mechanism
+         * @return this builder
+         */
         public Builder mechanism(NetMechanism choice) {
             this.mechanism = Objects.requireNonNull(choice, "choice");
             return this;
@@ -198,6 +256,12 @@ public final class Listener implements AutoCloseable {
          *
          * @throws java.net.BindException when the address is in use or not this host's (the message names it)
          * @throws IllegalArgumentException when the address is unresolved or not an Inet/Unix-domain address
+         *
+         * @param loop the event loop that serves it
+         * @param address the address
+         * @param acceptor gives each accepted connection its handler
+         * @return the listener, bound and accepting
+         * @throws IOException when the kernel refuses the call
          */
         public Listener bind(EventLoop loop, SocketAddress address, Acceptor acceptor) throws IOException {
             return bind(List.of(Objects.requireNonNull(loop, "loop")), address, acceptor, false);
@@ -206,6 +270,12 @@ public final class Listener implements AutoCloseable {
         /**
          * Binds one listener per loop of {@code group} on {@code address}, with {@code SO_REUSEPORT}; with port
          * 0, the first binds an ephemeral port and the others the same one. TCP only. Any thread.
+         *
+         * @param group the loops to listen on
+         * @param address the address
+         * @param acceptor gives each accepted connection its handler
+         * @return the listener, bound and accepting
+         * @throws IOException when the kernel refuses the call
          */
         public Listener bind(EventLoopGroup group, SocketAddress address, Acceptor acceptor) throws IOException {
             if (address instanceof UnixDomainSocketAddress && group.size() > 1) {

@@ -17,22 +17,38 @@ public enum NetMechanism {
      */
     EPOLL;
 
-    /** Whether this mechanism can be used here; every mechanism of this version always can. Any thread. */
+    /**
+     * Whether this mechanism can be used here; every mechanism of this version always can. Any thread.
+     *
+     * @return whether it can be used
+     */
     public boolean isAvailable() {
         return unavailabilityCause() == null;
     }
 
-    /** Why this mechanism cannot be used here, or null when it can. Any thread. */
+    /**
+     * Why this mechanism cannot be used here, or null when it can. Any thread.
+     *
+     * @return the reason, or null
+     */
     public String unavailabilityCause() {
         return null;
     }
 
-    /** What {@link #AUTO} stands for here. Any thread. */
+    /**
+     * What {@link #AUTO} stands for here. Any thread.
+     *
+     * @return the concrete mechanism
+     */
     public NetMechanism resolve() {
         return this == AUTO ? EPOLL : this;
     }
 
-    /** {@code -Dfdloop.net.mechanism=auto|epoll}, default {@link #AUTO}. Any thread. */
+    /**
+     * {@code -Dfdloop.net.mechanism=auto|epoll}, default {@link #AUTO}. Any thread.
+     *
+     * @return the mechanism the property names
+     */
     public static NetMechanism fromSystemProperty() {
         String value = System.getProperty("fdloop.net.mechanism", "auto");
         try {
