@@ -150,9 +150,27 @@ public final class OpenFile implements AsyncFile {
         return blocking;
     }
 
-    /** The fd, for a loop-thread engine that hands it to the kernel (sendfile); valid while the file is open. */
+    /** The fd, as the loop's engines hand it to the kernel; valid while the file is open. */
     public int fd() {
         return fd;
+    }
+
+    /**
+     * The fd for a use outside this file's own operations (a socket's {@code sendfile}): it is not
+     * closed, nor its number reused, until {@link #releaseFd()}. Any thread.
+     *
+     * @throws ClosedChannelException when the file is closed or closing
+     */
+    public int acquireFd() throws ClosedChannelException {
+        if (!lifecycle.isOpen() || !guard.acquire()) {
+            throw new ClosedChannelException();
+        }
+        return fd;
+    }
+
+    /** Ends a use begun by {@link #acquireFd()}. Any thread. */
+    public void releaseFd() {
+        guard.release();
     }
 
     GuardedFd guard() {

@@ -22,7 +22,7 @@ public enum Arch {
      *  +-------+------------------+
      * </pre>
      */
-    X86_64("amd64", new SyscallNumbers(206, 207, 209, 208, 425, 426, 427),
+    X86_64("amd64", new SyscallNumbers(206, 207, 209, 208, 425, 426, 427, 451),
             0x4000, 0x10000, 0x20000, 12, 4),
     /**
      * aarch64. {@code struct epoll_event} has natural alignment, so {@code data} moves to offset 8:
@@ -33,7 +33,7 @@ public enum Arch {
      *  +-------+-------+------------------+
      * </pre>
      */
-    AARCH64("aarch64", new SyscallNumbers(0, 1, 2, 4, 425, 426, 427),
+    AARCH64("aarch64", new SyscallNumbers(0, 1, 2, 4, 425, 426, 427, 451),
             0x10000, 0x4000, 0x8000, 16, 8);
 
     /** Flags with the same value on every architecture fdloop supports. */
@@ -102,7 +102,7 @@ public enum Arch {
 
     /** Syscall numbers of the calls libc has no wrapper for, which fdloop makes through {@code syscall(2)}. */
     public record SyscallNumbers(int ioSetup, int ioDestroy, int ioSubmit, int ioGetevents,
-                                 int ioUringSetup, int ioUringEnter, int ioUringRegister) {
+                                 int ioUringSetup, int ioUringEnter, int ioUringRegister, int cachestat) {
     }
 
     private static final class Current {

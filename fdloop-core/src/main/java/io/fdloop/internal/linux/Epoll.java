@@ -14,6 +14,7 @@ public final class Epoll implements AutoCloseable {
     private final Arch arch;
     private final GuardedFd fd; // epoll_ctl may come from any thread while the owner closes
     private final EpollEvents ready;
+    private final EpollEvents ownerRequest; // the owning loop thread's epoll_ctl argument
 
     public Epoll(Syscalls syscalls, Arch arch, Arena arena, int maxEvents) throws IOException {
         this.syscalls = syscalls;
@@ -24,6 +25,13 @@ public final class Epoll implements AutoCloseable {
         }
         this.fd = new GuardedFd(syscalls, created);
         this.ready = new EpollEvents(arena, maxEvents, arch);
+        this.ownerRequest = new EpollEvents(arena, 1, arch);
+    }
+
+    /** {@link #control} for the owning loop thread only: its request buffer is reused, so nothing is allocated. */
+    public int controlFromOwner(int op, int targetFd, int events, long data) {
+        ownerRequest.set(0, events, data);
+        return syscalls.epollCtl(fd.fd(), op, targetFd, ownerRequest.segment());
     }
 
     /** {@code epoll_ctl(op, fd, {events, data})}; returns 0 or {@code -errno} ({@code -EBADF} once closed). */

@@ -16,7 +16,10 @@ import java.util.Optional;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EBUSY = 16,
             EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19, EISDIR = 21, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, ESPIPE = 29, EROFS = 30, ENOSYS = 38, EOPNOTSUPP = 95, ECANCELED = 125;
+            ENFILE = 23, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EPIPE = 32, ENOSYS = 38, EPROTO = 71,
+            EOPNOTSUPP = 95, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103,
+            ECONNRESET = 104, ENOBUFS = 105, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111,
+            EHOSTUNREACH = 113, EINPROGRESS = 115, ECANCELED = 125;
 
     private static final MethodHandle NAME = lookup("strerrorname_np");
     private static final MethodHandle DESCRIPTION = lookup("strerrordesc_np");

@@ -81,6 +81,20 @@ final class LinuxSyscalls implements Syscalls {
     private static final MethodHandle FTRUNCATE = link("ftruncate64", JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle FCNTL_POINTER = linkVariadic("fcntl64", 2, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle FCNTL_INT = linkVariadic("fcntl64", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle SOCKET = link("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle BIND = link("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = link("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ACCEPT4 = link("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle CONNECT = link("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SHUTDOWN = link("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle GETSOCKOPT = link("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SETSOCKOPT = link("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME = link("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle RECV = link("recv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SENDMSG = link("sendmsg", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SENDFILE = link("sendfile64", JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREADV2 = link("preadv64v2", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG,
+            JAVA_INT);
 
     private LinuxSyscalls() {
     }
@@ -422,6 +436,142 @@ final class LinuxSyscalls implements Syscalls {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) SOCKET.invokeExact(capture, domain, type, protocol), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int bind(int fd, MemorySegment address, int addressLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) BIND.invokeExact(capture, fd, address, addressLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int listen(int fd, int backlog) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) LISTEN.invokeExact(capture, fd, backlog), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int accept4(int fd, MemorySegment address, MemorySegment addressLength, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) ACCEPT4.invokeExact(capture, fd, address, addressLength, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int connect(int fd, MemorySegment address, int addressLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) CONNECT.invokeExact(capture, fd, address, addressLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int shutdown(int fd, int how) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) SHUTDOWN.invokeExact(capture, fd, how), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) GETSOCKOPT.invokeExact(capture, fd, level, name, value, valueLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int setsockopt(int fd, int level, int name, MemorySegment value, int valueLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(capture, fd, level, name, value, valueLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int getsockname(int fd, MemorySegment address, MemorySegment addressLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(capture, fd, address, addressLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+
+    @Override
+    public long recv(int fd, long address, long length, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) RECV.invokeExact(capture, fd, address, length, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long sendmsg(int fd, long msghdr, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) SENDMSG.invokeExact(capture, fd, msghdr, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long sendfile(int outFd, int inFd, long offsetPointer, long count) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) SENDFILE.invokeExact(capture, outFd, inFd, offsetPointer, count), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long preadv2(int fd, long iov, int iovCount, long offset, int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((long) PREADV2.invokeExact(capture, fd, iov, iovCount, offset, flags), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int cachestat(int fd, MemorySegment range, MemorySegment stat, int flags) {
+        return (int) syscall(NR.cachestat(), fd, range.address(), stat.address(), Integer.toUnsignedLong(flags), 0, 0);
     }
 
     private static int result(int value, MemorySegment capture) {

@@ -118,4 +118,55 @@ public interface Syscalls {
 
     /** {@code int fcntl(int fd, int cmd, int arg)}, for the commands that take an int (F_GETFL, F_SETFL) */
     int fcntlInt(int fd, int command, int argument);
+
+    // ---- sockets ------------------------------------------------------------------------
+
+    /** {@code int socket(int domain, int type, int protocol)} */
+    int socket(int domain, int type, int protocol);
+
+    /** {@code int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)} */
+    int bind(int fd, MemorySegment address, int addressLength);
+
+    /** {@code int listen(int sockfd, int backlog)} */
+    int listen(int fd, int backlog);
+
+    /** {@code int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)} */
+    int accept4(int fd, MemorySegment address, MemorySegment addressLength, int flags);
+
+    /** {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)} */
+    int connect(int fd, MemorySegment address, int addressLength);
+
+    /** {@code int shutdown(int sockfd, int how)} */
+    int shutdown(int fd, int how);
+
+    /** {@code int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen)} */
+    int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLength);
+
+    /** {@code int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)} */
+    int setsockopt(int fd, int level, int name, MemorySegment value, int valueLength);
+
+    /** {@code int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)} */
+    int getsockname(int fd, MemorySegment address, MemorySegment addressLength);
+
+
+    /**
+     * {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags)}. errno is captured by the
+     * call itself, never by a repeat: a socket error (ECONNRESET) is consumed by the call that reports it.
+     */
+    long recv(int fd, long address, long length, int flags);
+
+    /** {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}; errno captured as for {@link #recv}. */
+    long sendmsg(int fd, long msghdr, int flags);
+
+    /** {@code ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)} */
+    long sendfile(int outFd, int inFd, long offsetPointer, long count);
+
+    /** {@code ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags)} */
+    long preadv2(int fd, long iov, int iovCount, long offset, int flags);
+
+    /**
+     * {@code int cachestat(unsigned int fd, struct cachestat_range *cstat_range, struct cachestat *cstat,
+     * unsigned int flags)} (Linux 6.5), through {@code syscall(2)}: {@code -ENOSYS} on older kernels.
+     */
+    int cachestat(int fd, MemorySegment range, MemorySegment stat, int flags);
 }

@@ -11,7 +11,7 @@ public interface CompletionSource {
     /** A short name for observers: {@code "aio"}, {@code "threads"}. */
     String name();
 
-    /** The eventfd the loop watches for EPOLLIN. */
+    /** The eventfd the loop watches for EPOLLIN, or -1 for a source whose fds are {@linkplain LoopHost#watch watched} one by one. */
     int eventFd();
 
     /** Step 2: sends everything queued since the last flush in one call; returns how many went out. */
@@ -23,6 +23,14 @@ public interface CompletionSource {
      * sleeping until an event.
      */
     boolean stalled();
+
+    /**
+     * Whether work is waiting that the next {@link #flush()} will do (a read that stopped at its
+     * per-iteration budget): the loop then polls epoll without sleeping, still serving every other fd.
+     */
+    default boolean hasPendingWork() {
+        return false;
+    }
 
     /** Step 3: whether completions can be reaped right now without a system call. */
     boolean hasVisibleCompletions();

@@ -76,4 +76,21 @@ public interface LoopHost {
 
     /** How long a close waits for requests in flight before it abandons them, in nanoseconds. */
     long closeTimeoutNs();
+
+    /**
+     * Adds {@code fd} to the loop's epoll set with {@code epollEvents}; {@code watcher} is called on the
+     * loop thread with what is ready, also while the loop closes (until the source that watches it is
+     * closed). The fd stays the caller's: unwatch it before closing it. Loop thread only; allocates
+     * nothing per call.
+     *
+     * @return the token for {@link #rewatch} and {@link #unwatch}
+     * @throws IOException when epoll refuses the fd
+     */
+    long watch(int fd, int epollEvents, FdWatcher watcher) throws IOException;
+
+    /** Changes what a watched fd waits for (EPOLL_CTL_MOD); 0 or {@code -errno}. Loop thread only. */
+    int rewatch(long token, int fd, int epollEvents);
+
+    /** Stops watching {@code fd} (EPOLL_CTL_DEL); its watcher is not called again. Loop thread only. */
+    void unwatch(long token, int fd);
 }

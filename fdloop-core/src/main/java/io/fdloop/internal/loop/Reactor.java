@@ -65,6 +65,7 @@ final class Reactor implements LoopHost {
     private final LoopSignals signals;
     private int busyIterations; // iterations that found completions already visible
     private final Registrations registrations = new Registrations();
+    private final FdWatches watches = new FdWatches(); // loop thread
     private volatile CompletionSource[] sources = new CompletionSource[0];
     private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
     private final List<ShutdownParticipant> participants = new ArrayList<>(); // guarded by this
@@ -128,7 +129,8 @@ final class Reactor implements LoopHost {
         boolean visible = anyVisibleCompletions();
         // A task that closed the loop must not leave it asleep: the caller finishes the close next.
         boolean closeRequested = serveUserFds && state != RUNNING;
-        int timeout = visible || !tasks.isEmpty() || closeRequested ? 0 : retrySoon ? 1 : timeoutMs;
+        int timeout = visible || !tasks.isEmpty() || closeRequested || anyPendingWork() ? 0
+                : retrySoon ? 1 : timeoutMs;
         // Armed even when not sleeping: timers fire only through the timerfd, and a loop whose task
         // queue never empties (a task that requeues itself) would otherwise never run them.
         timers.arm();
@@ -162,6 +164,15 @@ final class Reactor implements LoopHost {
         return retrySoon;
     }
 
+    private boolean anyPendingWork() {
+        for (CompletionSource source : sources) {
+            if (source.hasPendingWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean anyVisibleCompletions() {
         for (CompletionSource source : sources) {
             if (source.hasVisibleCompletions()) {
@@ -190,7 +201,9 @@ final class Reactor implements LoopHost {
         EpollEvents events = epoll.ready();
         for (int i = 0; i < ready; i++) {
             long token = events.data(i);
-            if (token < 0) {
+            if (FdWatches.isWatchToken(token)) {
+                dispatchWatch(token, events.events(i));
+            } else if (token < 0) {
                 dispatchInternal(token);
             } else if (serveUserFds) {
                 LoopRegistration registration = registrations.find(token);
@@ -207,6 +220,17 @@ final class Reactor implements LoopHost {
                         callbacks.uncaught("the handler of fd " + registration.fd(), e);
                     }
                 }
+            }
+        }
+    }
+
+    private void dispatchWatch(long token, int epollEvents) {
+        FdWatcher watcher = watches.find(token);
+        if (watcher != null) {
+            try {
+                watcher.ready(epollEvents);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "an fd watcher on event loop " + name + " threw", e);
             }
         }
     }
@@ -462,8 +486,10 @@ final class Reactor implements LoopHost {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
         CompletionSource[] current = sources;
-        epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, source.eventFd(), EpollEvents.EPOLLIN,
-                TOKEN_SOURCE + current.length);
+        if (source.eventFd() >= 0) {
+            epoll.controlOrThrow(EpollEvents.EPOLL_CTL_ADD, source.eventFd(), EpollEvents.EPOLLIN,
+                    TOKEN_SOURCE + current.length);
+        }
         CompletionSource[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = source;
         sources = grown;
@@ -491,6 +517,31 @@ final class Reactor implements LoopHost {
     @Override
     public long closeTimeoutNs() {
         return closeTimeoutNs;
+    }
+
+    @Override
+    public long watch(int fd, int epollEvents, FdWatcher watcher) throws IOException {
+        long token = watches.add(watcher);
+        int r = epoll.controlFromOwner(EpollEvents.EPOLL_CTL_ADD, fd, epollEvents, token);
+        if (r < 0) {
+            watches.remove(token);
+            throw Registrations.epollCtlError(r, fd);
+        }
+        return token;
+    }
+
+    @Override
+    public int rewatch(long token, int fd, int epollEvents) {
+        return epoll.controlFromOwner(EpollEvents.EPOLL_CTL_MOD, fd, epollEvents, token);
+    }
+
+    @Override
+    public void unwatch(long token, int fd) {
+        watches.remove(token);
+        if (state != TERMINATED) {
+            // ENOENT/EBADF: the fd was closed first, which removed it from the set already.
+            epoll.controlFromOwner(EpollEvents.EPOLL_CTL_DEL, fd, 0, 0);
+        }
     }
 
     // ---- closing ------------------------------------------------------------------------

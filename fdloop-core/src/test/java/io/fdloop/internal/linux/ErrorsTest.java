@@ -77,4 +77,28 @@ class ErrorsTest {
         assertEquals(-Errno.EBADF, r);
         assertInstanceOf(ClosedChannelException.class, Errors.exception("close", r, null));
     }
+    @Test
+    void shouldMapSocketErrnosToTheJdksNetExceptionsNamingTheAddress() {
+        java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", 5555);
+        IOException refused = Errors.socketException("connect", -Errno.ECONNREFUSED, peer);
+        assertInstanceOf(java.net.ConnectException.class, refused);
+        assertEquals("connection refused: /127.0.0.1:5555", refused.getMessage());
+        assertInstanceOf(NativeIOException.class, refused.getCause());
+        assertInstanceOf(java.net.SocketTimeoutException.class, Errors.socketException("connect", -Errno.ETIMEDOUT, peer));
+        assertInstanceOf(java.net.NoRouteToHostException.class, Errors.socketException("connect", -Errno.ENETUNREACH, peer));
+        assertInstanceOf(java.net.NoRouteToHostException.class, Errors.socketException("connect", -Errno.EHOSTUNREACH, peer));
+        IOException inUse = Errors.socketException("bind", -Errno.EADDRINUSE, peer);
+        assertInstanceOf(java.net.BindException.class, inUse);
+        assertTrue(inUse.getMessage().startsWith("address already in use: /127.0.0.1:5555"), inUse.getMessage());
+        assertInstanceOf(java.net.BindException.class, Errors.socketException("bind", -Errno.EADDRNOTAVAIL, peer));
+        IOException reset = Errors.socketException("recv", -Errno.ECONNRESET, peer);
+        assertInstanceOf(java.net.SocketException.class, reset);
+        assertEquals("connection reset by peer /127.0.0.1:5555", reset.getMessage());
+        IOException pipe = Errors.socketException("sendmsg", -Errno.EPIPE, peer);
+        assertTrue(pipe.getMessage().contains("broken pipe") && pipe.getMessage().contains("/127.0.0.1:5555"), pipe.getMessage());
+        assertInstanceOf(java.net.SocketException.class, Errors.socketException("recv", -Errno.ETIMEDOUT, peer));
+        IOException other = Errors.socketException("sendmsg", -Errno.ENOBUFS, peer);
+        assertInstanceOf(NativeIOException.class, other);
+        assertTrue(other.getMessage().contains("ENOBUFS") && other.getMessage().contains("5555"), other.getMessage());
+    }
 }

@@ -173,4 +173,75 @@ public class ForwardingSyscalls implements Syscalls {
     public int fcntlInt(int fd, int command, int argument) {
         return kernel.fcntlInt(fd, command, argument);
     }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        return kernel.socket(domain, type, protocol);
+    }
+
+    @Override
+    public int bind(int fd, MemorySegment address, int addressLength) {
+        return kernel.bind(fd, address, addressLength);
+    }
+
+    @Override
+    public int listen(int fd, int backlog) {
+        return kernel.listen(fd, backlog);
+    }
+
+    @Override
+    public int accept4(int fd, MemorySegment address, MemorySegment addressLength, int flags) {
+        return kernel.accept4(fd, address, addressLength, flags);
+    }
+
+    @Override
+    public int connect(int fd, MemorySegment address, int addressLength) {
+        return kernel.connect(fd, address, addressLength);
+    }
+
+    @Override
+    public int shutdown(int fd, int how) {
+        return kernel.shutdown(fd, how);
+    }
+
+    @Override
+    public int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLength) {
+        return kernel.getsockopt(fd, level, name, value, valueLength);
+    }
+
+    @Override
+    public int setsockopt(int fd, int level, int name, MemorySegment value, int valueLength) {
+        return kernel.setsockopt(fd, level, name, value, valueLength);
+    }
+
+    @Override
+    public int getsockname(int fd, MemorySegment address, MemorySegment addressLength) {
+        return kernel.getsockname(fd, address, addressLength);
+    }
+
+
+    @Override
+    public long recv(int fd, long address, long length, int flags) {
+        return kernel.recv(fd, address, length, flags);
+    }
+
+    @Override
+    public long sendmsg(int fd, long msghdr, int flags) {
+        return kernel.sendmsg(fd, msghdr, flags);
+    }
+
+    @Override
+    public long sendfile(int outFd, int inFd, long offsetPointer, long count) {
+        return kernel.sendfile(outFd, inFd, offsetPointer, count);
+    }
+
+    @Override
+    public long preadv2(int fd, long iov, int iovCount, long offset, int flags) {
+        return kernel.preadv2(fd, iov, iovCount, offset, flags);
+    }
+
+    @Override
+    public int cachestat(int fd, MemorySegment range, MemorySegment stat, int flags) {
+        return kernel.cachestat(fd, range, stat, flags);
+    }
 }

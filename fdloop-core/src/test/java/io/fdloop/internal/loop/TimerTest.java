@@ -148,15 +148,19 @@ class TimerTest {
     @Test
     void shouldNotRunAQueuedTimerCancelledFromAnotherThread() throws Exception {
         AtomicBoolean ran = new AtomicBoolean();
-        Timer timer = loop.schedule(Duration.ofMillis(20), onLoop(() -> ran.set(true)));
+        CompletableFuture<Timer> queued = new CompletableFuture<>();
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        loop.execute(() -> { // queued after the timer: it is in the heap by now
+        loop.execute(() -> {
+            // Scheduled on the loop thread, the timer is in the heap at once; the loop then stays busy,
+            // so however slowly this test's thread runs, the timer cannot fire before the cancel.
+            queued.complete(loop.schedule(Duration.ofMillis(20), onLoop(() -> ran.set(true))));
             blocked.countDown();
             awaitUnchecked(release);
             sleepUnchecked(30); // and due
         });
         await(blocked, "the loop thread is busy");
+        Timer timer = queued.get(TIMEOUT_S, TimeUnit.SECONDS);
         assertTrue(timer.cancel());
         release.countDown();
         CountDownLatch later = new CountDownLatch(1);
