@@ -1,7 +1,7 @@
 /**
  * fdloop: one epoll loop for every kind of file descriptor Linux can wait on.
  *
- * <p>Only {@code io.fdloop} and {@code io.fdloop.file} are API. Everything under
+ * <p>Only {@code io.fdloop}, {@code io.fdloop.file} and {@code io.fdloop.journal} are API. Everything under
  * {@code io.fdloop.internal} is implementation and may change without notice.
  */
 module io.fdloop {
@@ -9,4 +9,5 @@ module io.fdloop {
 
     exports io.fdloop;
     exports io.fdloop.file;
+    exports io.fdloop.journal;
 }

@@ -1,0 +1,155 @@
+package io.fdloop.journal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * One group commit being assembled or written: an aligned buffer that becomes one {@code O_DIRECT}
+ * write at a block-aligned offset of one segment, and the handlers of the records in it, in order.
+ *
+ * <pre>
+ *  memory:  | carried bytes       | record | record | ... | record | zeros to the block's end |
+ *           ^ fileOffset (aligned) ^ startOffset                   ^ used
+ * </pre>
+ *
+ * The carried bytes are the already-durable start of the block the previous batch ended in: the
+ * partial tail block is written again, whole, with the new records after it. When a batch opens a
+ * segment its first bytes are the segment header instead.
+ *
+ * <p><b>Loop thread only.</b> Nothing is allocated once the record arrays have grown to the
+ * largest batch seen.
+ */
+final class Batch {
+    final MemorySegment memory;
+    final ByteBuffer view;
+    final ByteBuffer writeView; // handed to AsyncFile.write: position 0, limit the write's length
+    Segment segment;
+    long fileOffset;
+    int used;
+    int carried;
+    int startCrc; // the chain value before this batch's first record
+    int lastCrc;
+    int count;
+    int writeLength; // of the write in flight
+    int[] recordAt = new int[256];
+    int[] lengths = new int[256];
+    Object[] handlers = new Object[256];
+    Object[] attachments = new Object[256];
+
+    Batch(Arena arena, int capacity, int alignment) {
+        memory = arena.allocate(capacity, alignment);
+        view = RecordFormat.view(memory);
+        writeView = memory.asByteBuffer();
+    }
+
+    int capacity() {
+        return (int) memory.byteSize();
+    }
+
+    /** Starts an empty batch at {@code writeOffset} of {@code target}, carrying the tail block from {@code previous}. */
+    void begin(Segment target, long writeOffset, int chain, Batch previous, int blockSize) {
+        segment = target;
+        fileOffset = writeOffset & -blockSize;
+        carried = (int) (writeOffset - fileOffset);
+        if (carried > 0) {
+            MemorySegment.copy(previous.memory, fileOffset - previous.fileOffset, memory, 0, carried);
+        }
+        used = carried;
+        startCrc = chain;
+        lastCrc = chain;
+        count = 0;
+    }
+
+    /** Starts a batch that opens {@code target}: its header first. */
+    void beginSegment(Segment target, CRC32C crc) {
+        segment = target;
+        fileOffset = 0;
+        int headerCrc = RecordFormat.writeHeader(memory, view, 0, target.sequence, target.size, target.salt, crc);
+        carried = RecordFormat.HEADER_SIZE;
+        used = carried;
+        startCrc = headerCrc;
+        lastCrc = headerCrc;
+        count = 0;
+    }
+
+    /** The file offset the next record would take. */
+    long writeOffset() {
+        return fileOffset + used;
+    }
+
+    boolean fits(long frame) {
+        return used + frame <= memory.byteSize();
+    }
+
+    /**
+     * Copies one record in and seals it.
+     *
+     * @throws RuntimeException when the record's memory cannot be read (a closed arena, a segment
+     *                          confined to another thread): nothing was added
+     */
+    void add(Object record, int offset, int length, Object handler, Object attachment, CRC32C crc) {
+        int at = used;
+        int payload = at + RecordFormat.RECORD_HEADER;
+        switch (record) {
+            case byte[] array -> MemorySegment.copy(array, offset, memory, JAVA_BYTE, payload, length);
+            case ByteBuffer buffer -> view.put(payload, buffer, offset, length);
+            case MemorySegment source -> MemorySegment.copy(source, offset, memory, payload, length);
+            default -> throw new IllegalArgumentException("unsupported record type " + record.getClass().getName());
+        }
+        lastCrc = RecordFormat.sealRecord(memory, view, at, length, lastCrc, segment.sequence, crc);
+        used = at + (int) RecordFormat.frameSize(length);
+        if (count == recordAt.length) {
+            grow();
+        }
+        recordAt[count] = at;
+        lengths[count] = length;
+        handlers[count] = handler;
+        attachments[count] = attachment;
+        count++;
+    }
+
+    long position(int index) {
+        return Positions.of(segment.sequence, fileOffset + recordAt[index]);
+    }
+
+    /** The position after the last record. */
+    long endPosition() {
+        return Positions.of(segment.sequence, fileOffset + used);
+    }
+
+    /** Zeros the bytes after the last record up to the block's end; returns the write's length. */
+    int seal(int blockSize) {
+        int length = (used + blockSize - 1) & -blockSize;
+        int i = used;
+        for (; i < length && (i & 7) != 0; i++) {
+            memory.set(JAVA_BYTE, i, (byte) 0);
+        }
+        for (; i < length; i += 8) {
+            memory.set(JAVA_LONG_UNALIGNED, i, 0L);
+        }
+        writeView.clear().limit(length);
+        return length;
+    }
+
+    /** Forgets the records (their handlers must have been called) and the segment. */
+    void clear() {
+        Arrays.fill(handlers, 0, count, null);
+        Arrays.fill(attachments, 0, count, null);
+        count = 0;
+        segment = null;
+    }
+
+    private void grow() {
+        int size = recordAt.length * 2;
+        recordAt = Arrays.copyOf(recordAt, size);
+        lengths = Arrays.copyOf(lengths, size);
+        handlers = Arrays.copyOf(handlers, size);
+        attachments = Arrays.copyOf(attachments, size);
+    }
+}

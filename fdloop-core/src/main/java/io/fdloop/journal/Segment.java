@@ -1,0 +1,34 @@
+package io.fdloop.journal;
+
+import io.fdloop.file.AsyncFile;
+
+import java.nio.file.Path;
+
+/**
+ * One segment open for appending: its file, its identity and how far its header is durable.
+ *
+ * <p><b>Loop thread only</b> once handed to the committer.
+ */
+final class Segment {
+    final long sequence;
+    final Path path;
+    final long size;
+    final long salt;
+    final AsyncFile file;
+    /** Whether the header is on disk (a resumed segment, or one whose first batch completed). */
+    boolean headerDurable;
+
+    Segment(long sequence, Path path, long size, long salt, AsyncFile file, boolean headerDurable) {
+        this.sequence = sequence;
+        this.path = path;
+        this.size = size;
+        this.salt = salt;
+        this.file = file;
+        this.headerDurable = headerDurable;
+    }
+
+    @Override
+    public String toString() {
+        return "segment " + sequence + " (" + path.getFileName() + ")";
+    }
+}
