@@ -74,8 +74,9 @@ final class Committer {
         @Override
         public void failed(Throwable error, Batch batch) {
             if (error instanceof ClosedChannelException) {
-                fail(batch, error);
-                terminate(loopClosed(error));
+                IllegalStateException closed = loopClosed(error);
+                fail(batch, closed);
+                terminate(closed);
             } else {
                 poison("fdatasync", batch, error);
             }
@@ -306,8 +307,9 @@ final class Committer {
 
     private void writeFailed(Batch batch, Throwable error) {
         if (error instanceof ClosedChannelException) {
-            fail(batch, error);
-            terminate(loopClosed(error));
+            IllegalStateException closed = loopClosed(error);
+            fail(batch, closed);
+            terminate(closed);
             return;
         }
         if (durability == Durability.DSYNC) {

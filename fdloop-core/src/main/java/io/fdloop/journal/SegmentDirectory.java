@@ -10,6 +10,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,9 +65,11 @@ final class SegmentDirectory {
     static SegmentDirectory create(Path path) throws IOException {
         try {
             Files.createDirectories(path);
-        } catch (AccessDeniedException e) {
-            throw new AccessDeniedException(path.toString(), null,
-                    "cannot create the journal directory: permission denied");
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(path + " is not a directory: a journal needs a directory of its own", e);
+        } catch (FileSystemException e) {
+            throw new AccessDeniedException(path.toString(), null, "cannot create the journal directory ("
+                    + e.getReason() + "): a journal needs a directory it can create files in");
         }
         if (!Files.isDirectory(path)) {
             throw new IOException(path + " is not a directory: a journal needs a directory of its own");
@@ -88,9 +92,9 @@ final class SegmentDirectory {
         AsynchronousFileChannel channel;
         try {
             channel = FdloopFileChannel.open(loop, lockFile, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE));
-        } catch (AccessDeniedException e) {
-            throw new AccessDeniedException(lockFile.toString(), null,
-                    "cannot create the journal's lock file: the directory is not writable");
+        } catch (IOException e) {
+            throw new AccessDeniedException(lockFile.toString(), null, "cannot create the journal's lock file ("
+                    + e.getMessage() + "): the journal directory must be writable");
         }
         FileLock lock;
         try {

@@ -146,15 +146,20 @@ final class SegmentPreparer {
                     while (!stopping && toRecycle.isEmpty() && (ready != null || failure != null)) {
                         lock.wait();
                     }
-                    if (stopping) {
-                        return;
-                    }
                     recycle = toRecycle.poll();
+                    if (stopping && recycle == null) {
+                        return; // released segments are recycled before the preparer stops
+                    }
                     sequence = nextSequence;
                 }
                 if (recycle != null) {
                     recycleNow(recycle);
                     continue;
+                }
+                synchronized (lock) {
+                    if (stopping) {
+                        return;
+                    }
                 }
                 Segment segment = null;
                 IOException problem = null;

@@ -1,0 +1,16 @@
+package io.fdloop;
+
+import io.fdloop.internal.linux.Syscalls;
+
+/**
+ * The loop builder's test seam, for tests outside this package: a loop whose system calls go
+ * through {@code syscalls} (usually a {@code ForwardingSyscalls} that injects faults).
+ */
+public final class TestLoops {
+    private TestLoops() {
+    }
+
+    public static EventLoop.Builder withSyscalls(EventLoop.Builder builder, Syscalls syscalls) {
+        return builder.syscalls(syscalls);
+    }
+}
