@@ -127,6 +127,7 @@ public final class AsyncFile implements AutoCloseable {
             flags |= Arch.current().oDirect();
         }
         int fd = FileOpen.open(host.syscalls(), path, flags);
+        AsyncFile file;
         try {
             DirectAlignment alignment = null;
             if (direct) {
@@ -135,9 +136,8 @@ public final class AsyncFile implements AutoCloseable {
             }
             FileEngine engine = FileEngine.of(host);
             FileBackend backend = engine.backendFor(direct);
-            AsyncFile file = new AsyncFile(loop, host, engine, backend, path, fd, readable, writable, alignment);
+            file = new AsyncFile(loop, host, engine, backend, path, fd, readable, writable, alignment);
             engine.opened(file);
-            return file;
         } catch (IOException | RuntimeException e) {
             host.syscalls().close(fd);
             if (e instanceof RejectedExecutionException) {
@@ -145,6 +145,13 @@ public final class AsyncFile implements AutoCloseable {
             }
             throw e;
         }
+        if (host.isShuttingDown()) {
+            // The loop began to close while this file was opening: its shutdown may already have
+            // closed the files it knew of, so this one is closed here (closing twice is harmless).
+            file.closeNow();
+            throw loopClosed();
+        }
+        return file;
     }
 
     public Path path() {

@@ -98,7 +98,7 @@ final class Batch {
         int payload = at + RecordFormat.RECORD_HEADER;
         switch (record) {
             case byte[] array -> MemorySegment.copy(array, offset, memory, JAVA_BYTE, payload, length);
-            case ByteBuffer buffer -> view.put(payload, buffer, offset, length);
+            case ByteBuffer buffer -> view.clear().put(payload, buffer, offset, length);
             case MemorySegment source -> MemorySegment.copy(source, offset, memory, payload, length);
             default -> throw new IllegalArgumentException("unsupported record type " + record.getClass().getName());
         }
