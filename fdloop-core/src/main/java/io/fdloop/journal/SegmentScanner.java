@@ -125,7 +125,7 @@ final class SegmentScanner implements AutoCloseable {
                     + " (left from an earlier life of the file), in segment " + expectedSequence;
             return RecoveryStop.Reason.STALE_RECORD;
         }
-        if (length <= 0 || o + RecordFormat.frameSize(length) > size) {
+        if (length < 0 || o + RecordFormat.frameSize(length) > size) {
             stopDetail = "a record length of " + Integer.toUnsignedString(length) + " bytes, which does not fit in the "
                     + (size - o - RecordFormat.RECORD_HEADER) + " bytes left in the segment";
             return RecoveryStop.Reason.TORN_RECORD;
