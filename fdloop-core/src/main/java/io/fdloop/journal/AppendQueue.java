@@ -1,10 +1,10 @@
 package io.fdloop.journal;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The records producers hand to the loop: a bounded multi-producer, single-consumer ring of
@@ -26,9 +26,7 @@ final class AppendQueue {
     private final Object[] attachments;
     private final AtomicLong tail = new AtomicLong();
     private long head; // consumer only
-    private final ReentrantLock roomLock = new ReentrantLock();
-    private final Condition room = roomLock.newCondition();
-    private volatile int waiting;
+    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
 
     AppendQueue(int capacity) {
         if (Integer.bitCount(capacity) != 1) {
@@ -82,20 +80,16 @@ final class AppendQueue {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     void awaitRoom(long timeoutNs) throws InterruptedException {
-        roomLock.lock();
-        try {
-            waiting++;
-            try {
-                // Checked after announcing the wait: a consumer that freed a slot before seeing
-                // waiting > 0 left that slot visible here (both are volatile accesses).
-                if (isFull()) {
-                    room.awaitNanos(timeoutNs);
-                }
-            } finally {
-                waiting--;
-            }
-        } finally {
-            roomLock.unlock();
+        Thread me = Thread.currentThread();
+        waiters.offer(me);
+        // Checked after announcing the wait: a consumer that freed a slot before it saw this
+        // waiter left that slot visible here (both sides are volatile accesses).
+        if (isFull()) {
+            LockSupport.parkNanos(this, timeoutNs);
+        }
+        waiters.remove(me);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
     }
 
@@ -140,15 +134,11 @@ final class AppendQueue {
         head++;
     }
 
-    /** Wakes producers waiting for room, if any. Consumer, after it removed records. */
+    /** Wakes producers waiting for room, if any (allocating nothing). Consumer, after it removed records. */
     void signalRoom() {
-        if (waiting > 0) {
-            roomLock.lock();
-            try {
-                room.signalAll();
-            } finally {
-                roomLock.unlock();
-            }
+        Thread waiter;
+        while ((waiter = waiters.poll()) != null) {
+            LockSupport.unpark(waiter); // it checks again, and waits again if the ring is still full
         }
     }
 

@@ -28,7 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 final class Batch {
     final MemorySegment memory;
     final ByteBuffer view;
-    final ByteBuffer writeView; // handed to AsyncFile.write: position 0, limit the write's length
+    private final MemorySegment[] writes; // by length in blocks: the slice a write hands to AsyncFile
+    private final int blockSize;
     Segment segment;
     long fileOffset;
     int used;
@@ -42,10 +43,14 @@ final class Batch {
     Object[] handlers = new Object[256];
     Object[] attachments = new Object[256];
 
-    Batch(Arena arena, int capacity, int alignment) {
-        memory = arena.allocate(capacity, alignment);
+    Batch(Arena arena, int capacity, int blockSize) {
+        memory = arena.allocate(capacity, blockSize);
         view = RecordFormat.view(memory);
-        writeView = memory.asByteBuffer();
+        this.blockSize = blockSize;
+        writes = new MemorySegment[capacity / blockSize + 1];
+        for (int blocks = 1; blocks < writes.length; blocks++) {
+            writes[blocks] = memory.asSlice(0, (long) blocks * blockSize);
+        }
     }
 
     int capacity() {
@@ -123,8 +128,8 @@ final class Batch {
         return Positions.of(segment.sequence, fileOffset + used);
     }
 
-    /** Zeros the bytes after the last record up to the block's end; returns the write's length. */
-    int seal(int blockSize) {
+    /** Zeros the bytes after the last record up to the block's end; returns what to write. */
+    MemorySegment seal() {
         int length = (used + blockSize - 1) & -blockSize;
         int i = used;
         for (; i < length && (i & 7) != 0; i++) {
@@ -133,8 +138,8 @@ final class Batch {
         for (; i < length; i += 8) {
             memory.set(JAVA_LONG_UNALIGNED, i, 0L);
         }
-        writeView.clear().limit(length);
-        return length;
+        writeLength = length;
+        return writes[length / blockSize];
     }
 
     /** Forgets the records (their handlers must have been called) and the segment. */

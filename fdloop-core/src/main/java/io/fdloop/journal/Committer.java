@@ -264,13 +264,12 @@ final class Committer {
 
     private void submit() {
         Batch batch = filling;
-        int length = batch.seal(blockSize);
+        MemorySegment write = batch.seal();
         inFlight = batch;
         Batch next = batch == first ? second : first;
         next.begin(current, batch.writeOffset(), batch.lastCrc, batch, blockSize);
         filling = next;
-        batch.writeLength = length;
-        batch.segment.file.write(batch.writeView, batch.fileOffset, batch, onWritten);
+        batch.segment.file.write(write, batch.fileOffset, batch, onWritten);
     }
 
     private void written(Batch batch, int bytes) {
