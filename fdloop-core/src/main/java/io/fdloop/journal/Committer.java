@@ -14,10 +14,11 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * The group commit, on the loop thread. Records wait in the {@link AppendQueue}; the loop drains
- * them into the filling {@link Batch} while the previous batch's write and sync are in flight, so
- * a batch holds whatever arrived during the last commit: its size follows the load by itself. One
- * batch is in flight at a time:
+ * The group commit, on the loop thread. Records wait in the {@link AppendQueue} while the
+ * previous batch's write and sync are in flight; when it completes, the loop drains them into the
+ * next {@link Batch}, so a batch holds whatever arrived during the last commit: its size follows
+ * the load by itself. Producers wake the loop only when it is idle (one wake-up per batch at most,
+ * not one per record while a batch is in flight). One batch is in flight at a time:
  *
  * <pre>
  *   drain ──▶ filling batch ──submit──▶ write ──(FDATASYNC)──▶ fdatasync ──▶ durable: handlers, in order
@@ -50,8 +51,11 @@ final class Committer {
     private final Consumer<Segment> onNewSegment;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = () -> {
-        drainScheduled.set(false);
-        drain();
+        if (this.inFlight == null) {
+            drainNow();
+        }
+        // else the flag stays set, so producers do not wake the loop again for a batch that cannot
+        // go out yet: the in-flight batch's completion drains the queue.
     };
     private final Runnable segmentReady = this::segmentReady;
     private final IoHandler<Batch> onWritten = new IoHandler<>() {
@@ -183,6 +187,15 @@ final class Committer {
 
     // ---- loop thread --------------------------------------------------------------------------
 
+    /**
+     * Drains after clearing the wake-up flag: a producer that queues after this point sees the
+     * flag clear and schedules another drain; one that queued before is drained now.
+     */
+    private void drainNow() {
+        drainScheduled.set(false);
+        drain();
+    }
+
     /** Moves queued records into the filling batch and sends it when nothing is in flight. */
     void drain() {
         if (terminated) {
@@ -259,7 +272,7 @@ final class Committer {
 
     private void segmentReady() {
         waitingForSegment = false;
-        drain();
+        drainNow();
     }
 
     private void submit() {
@@ -301,7 +314,7 @@ final class Committer {
             notifyCompleted(batch.handlers[i], batch.attachments[i], batch.position(i));
         }
         batch.clear();
-        drain();
+        drainNow();
     }
 
     private void writeFailed(Batch batch, Throwable error) {
@@ -340,7 +353,7 @@ final class Committer {
         }
         moved.clear();
         filling = failed;
-        drain();
+        drainNow();
     }
 
     /** A sync failed (or an O_DSYNC write): nothing more is trusted. */
@@ -350,6 +363,7 @@ final class Committer {
                 + "so nothing more is appended: reopen the journal, which recovers what is on disk", error);
         failure = failed;
         inFlight = null;
+        drainScheduled.set(false); // later appends fail at once; those already queued fail here or in a drain they schedule
         fail(batch, failed);
         fail(filling, failed);
         failQueued(failed);
@@ -390,7 +404,9 @@ final class Committer {
     /** The journal is closing: what is queued is still written; then everything is closed. */
     void beginClose() {
         closeRequested = true;
-        drain();
+        if (inFlight == null) {
+            drainNow();
+        }
     }
 
     private void maybeFinishClose() {

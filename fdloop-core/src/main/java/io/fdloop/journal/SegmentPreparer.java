@@ -176,17 +176,12 @@ final class SegmentPreparer {
                 synchronized (lock) {
                     if (segment != null) {
                         nextSequence = sequence + 1;
-                        ready = segment;
+                        ready = segment; // closed in the finally block below if the preparer is stopping
                     } else {
                         failure = problem;
                     }
                     notify = waiter;
                     waiter = null;
-                    if (stopping && segment != null) {
-                        ready = null;
-                        segment.file.close();
-                        return;
-                    }
                 }
                 if (notify != null) {
                     try {
