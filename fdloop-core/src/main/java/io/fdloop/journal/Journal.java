@@ -101,7 +101,7 @@ public final class Journal implements AutoCloseable {
                 this::terminated);
     }
 
-    /** Settings for a journal in {@code directory} (created if missing), served by {@code loop}. */
+    /** Settings for a journal in {@code directory} (created if missing), served by {@code loop}. Any thread. */
     public static Builder builder(EventLoop loop, Path directory) {
         return new Builder(Objects.requireNonNull(loop, "loop"), Objects.requireNonNull(directory, "directory"));
     }
@@ -158,7 +158,7 @@ public final class Journal implements AutoCloseable {
         offer(Objects.requireNonNull(record, "record"), 0, segmentLength(record), attachment, handler, true);
     }
 
-    /** As {@link #append(byte[], Object, AppendHandler)}, but returns false at once (handler not called) when the queue is full. */
+    /** As {@link #append(byte[], Object, AppendHandler)}, but returns false at once (handler not called) when the queue is full. Any thread. */
     public <A> boolean tryAppend(byte[] record, A attachment, AppendHandler<? super A> handler) {
         return offer(Objects.requireNonNull(record, "record"), 0, record.length, attachment, handler, false);
     }
@@ -317,14 +317,17 @@ public final class Journal implements AutoCloseable {
         return backend;
     }
 
+    /** The durability mode it was opened with. Any thread. */
     public Durability durability() {
         return durability;
     }
 
+    /** The directory holding its segments. Any thread. */
     public Path directory() {
         return directory.path;
     }
 
+    /** The loop its I/O and completions run on. Any thread. */
     public EventLoop loop() {
         return loop;
     }
@@ -339,7 +342,7 @@ public final class Journal implements AutoCloseable {
         return !closing && !committer.isTerminated() && committer.failure() == null;
     }
 
-    /** Describes a position: its segment and offset. */
+    /** Describes a position: its segment and offset. Any thread. */
     public static String describe(long position) {
         return Positions.describe(position);
     }

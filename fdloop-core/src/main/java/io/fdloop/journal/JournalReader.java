@@ -128,6 +128,7 @@ public final class JournalReader implements AutoCloseable {
         return true;
     }
 
+    /** Closes the file it reads; idempotent. Any thread but the loop's (it waits for the file to close). */
     @Override
     public void close() {
         if (!closed) {

@@ -17,22 +17,22 @@ public final class JournalRecord {
         this.payload = Objects.requireNonNull(payload, "payload");
     }
 
-    /** The position its append completed with. */
+    /** The position its append completed with. Any thread. */
     public long position() {
         return position;
     }
 
-    /** Its length in bytes. */
+    /** Its length in bytes. Any thread. */
     public int length() {
         return payload.length;
     }
 
-    /** Its bytes, read-only. */
+    /** Its bytes, read-only. Any thread. */
     public ByteBuffer payload() {
         return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
-    /** A copy of its bytes. */
+    /** A copy of its bytes. Any thread. */
     public byte[] toByteArray() {
         return payload.clone();
     }

@@ -17,7 +17,7 @@ package io.fdloop.journal;
 public record JournalStats(long records, long batches, long syncs, long bytesWritten, long largestBatch,
                            long segmentsRolled, long segmentWaits) {
 
-    /** Records per batch, on average (0 before the first batch). */
+    /** Records per batch, on average (0 before the first batch). Any thread. */
     public double recordsPerBatch() {
         return batches == 0 ? 0 : (double) records / batches;
     }

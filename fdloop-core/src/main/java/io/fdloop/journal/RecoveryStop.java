@@ -43,7 +43,7 @@ public record RecoveryStop(Path segment, long sequence, long offset, Reason reas
         Objects.requireNonNull(detail, "detail");
     }
 
-    /** Whether this is how a journal ends when nothing went wrong (no torn or corrupt data was met). */
+    /** Whether this is how a journal ends when nothing went wrong (no torn or corrupt data was met). Any thread. */
     public boolean isCleanEnd() {
         return reason != Reason.TORN_RECORD && reason != Reason.BAD_SEGMENT_HEADER;
     }

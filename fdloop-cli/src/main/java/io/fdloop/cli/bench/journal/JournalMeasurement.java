@@ -70,7 +70,8 @@ final class JournalMeasurement {
             long syncs = syncsBefore < 0 ? -1 : syncsAfter - syncsBefore;
             return new JournalResult(engine.name(), job, records, (measureEnd - measureStart) / 1e9, cpuAfter - cpuBefore,
                     syncs, us(latencies, 50), us(latencies, 99), us(latencies, 99.9),
-                    latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMaxValue() / 1000.0, session.notes());
+                    latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMaxValue() / 1000.0, session.notes(),
+                    engine.durability());
         } finally {
             stopping = true;
         }

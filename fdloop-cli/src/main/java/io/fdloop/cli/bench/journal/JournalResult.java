@@ -16,9 +16,10 @@ package io.fdloop.cli.bench.journal;
  * @param p999Us  99.9th percentile
  * @param maxUs   the slowest
  * @param notes   what the engine said about its run (batches, backend), or null
+ * @param durability what "durable" meant for the engine
  */
 public record JournalResult(String engine, JournalJob job, long records, double seconds, long cpuNs, long syncs,
-                            double p50Us, double p99Us, double p999Us, double maxUs, String notes) {
+                            double p50Us, double p99Us, double p999Us, double maxUs, String notes, String durability) {
 
     public double recordsPerSecond() {
         return seconds <= 0 ? 0 : records / seconds;

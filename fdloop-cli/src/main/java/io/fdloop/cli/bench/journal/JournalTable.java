@@ -55,6 +55,12 @@ final class JournalTable {
         if (!notes.isEmpty()) {
             out.append("\nnotes:\n").append(notes);
         }
+        java.util.Map<String, String> durability = new java.util.LinkedHashMap<>();
+        results.forEach(r -> durability.putIfAbsent(r.engine(), r.durability()));
+        if (!durability.isEmpty()) {
+            out.append("\ndurable when an append returns:\n");
+            durability.forEach((engine, meaning) -> out.append(String.format(Locale.ROOT, "  %-26s %s%n", engine, meaning)));
+        }
         return out.toString();
     }
 
