@@ -47,7 +47,10 @@ class JournalCrashTest {
         assertTrue(totalCompleted > 0, "the child completed appends before it was killed");
     }
 
-    /** Starts the child, waits {@code killAfterMs} after it is ready, kills it; returns position by id of what it completed. */
+    /**
+     * Starts the child, waits {@code killAfterMs} after its first append completed, kills it;
+     * returns position by id of what it completed.
+     */
     private static Map<Long, Long> runAndKill(Path journalDir, int run, int killAfterMs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
@@ -55,17 +58,16 @@ class JournalCrashTest {
                 journalDir.toString(), Integer.toString(PRODUCERS), Integer.toString(run))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<Long, Long> completed = new HashMap<>();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>(); // the first append completed
         List<String> failures = new ArrayList<>();
         Thread reader = Thread.ofPlatform().start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
                 for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.equals("READY")) {
-                        ready.complete(null);
-                    } else if (line.startsWith("C ") && line.indexOf(' ', 2) > 0 && !line.endsWith(" ")) {
+                    if (line.startsWith("C ") && line.indexOf(' ', 2) > 0 && !line.endsWith(" ")) {
                         String[] parts = line.split(" ");
                         if (parts.length == 3) { // a line cut by the kill is not a completion
                             completed.put(Long.parseLong(parts[2]), Long.parseLong(parts[1]));
+                            ready.complete(null);
                         }
                     } else if (line.startsWith("F ")) {
                         failures.add(line);
