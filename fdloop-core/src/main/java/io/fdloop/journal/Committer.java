@@ -46,8 +46,7 @@ final class Committer {
     private final int batchLimit;
     private final Arena arena;
     private final CRC32C crc = new CRC32C();
-    private final Batch first;
-    private final Batch second;
+    private final Batch[] turns = new Batch[3]; // filling, in flight, and one whose handlers are being called
     private final Consumer<Segment> onNewSegment;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = () -> {
@@ -90,6 +89,7 @@ final class Committer {
     private Segment current;
     private Batch filling;
     private Batch inFlight;
+    private Batch completing; // durable, its handlers being called
     private boolean waitingForSegment;
     private boolean closeRequested;
     private final Runnable whenTerminated;
@@ -112,10 +112,11 @@ final class Committer {
         this.batchLimit = batchLimit;
         this.onNewSegment = onNewSegment;
         this.arena = Arena.ofShared();
-        this.first = new Batch(arena, batchCapacity, blockSize);
-        this.second = new Batch(arena, batchCapacity, blockSize);
+        for (int i = 0; i < turns.length; i++) {
+            turns[i] = new Batch(arena, batchCapacity, blockSize);
+        }
         this.durableEnd = durableEnd;
-        filling = first;
+        filling = turns[0];
         if (resumed != null) {
             current = resumed;
             MemorySegment tail = resume.tailBlock();
@@ -279,7 +280,7 @@ final class Committer {
         Batch batch = filling;
         MemorySegment write = batch.seal();
         inFlight = batch;
-        Batch next = batch == first ? second : first;
+        Batch next = spare();
         next.begin(current, batch.writeOffset(), batch.lastCrc, batch, blockSize);
         filling = next;
         batch.segment.file.write(write, batch.fileOffset, batch, onWritten);
@@ -300,6 +301,12 @@ final class Committer {
         }
     }
 
+    /**
+     * The batch is durable: its handlers run, in order, then the next batch goes out. Waking the
+     * producers first lets them append again before the next batch is cut, so producers waiting in
+     * one batch stay together in the next (going out first would split them into two half-size
+     * batches and double the syncs).
+     */
     private void durable(Batch batch) {
         inFlight = null;
         batch.segment.headerDurable = true;
@@ -310,11 +317,23 @@ final class Committer {
         if (count > largestBatch) {
             largestBatch = count;
         }
+        completing = batch;
         for (int i = 0; i < count; i++) {
             notifyCompleted(batch.handlers[i], batch.attachments[i], batch.position(i));
         }
         batch.clear();
+        completing = null;
         drainNow();
+    }
+
+    /** The batch that is neither filling, in flight nor completing. */
+    private Batch spare() {
+        for (Batch batch : turns) {
+            if (batch != filling && batch != inFlight && batch != completing) {
+                return batch;
+            }
+        }
+        throw new IllegalStateException("the journal has no free batch buffer");
     }
 
     private void writeFailed(Batch batch, Throwable error) {
@@ -410,7 +429,7 @@ final class Committer {
     }
 
     private void maybeFinishClose() {
-        if (!closeRequested || terminated || inFlight != null || filling.count > 0) {
+        if (!closeRequested || terminated || inFlight != null || completing != null || filling.count > 0) {
             return;
         }
         if (queue.hasNext() && failure == null) {

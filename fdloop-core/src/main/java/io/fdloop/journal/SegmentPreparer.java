@@ -84,6 +84,26 @@ final class SegmentPreparer {
         return segment.file;
     }
 
+    /**
+     * Makes sure at least {@code count} spare files are ready, zero-filling new ones on the calling
+     * thread, before {@link #start()}: the first rolls then find written-through files.
+     */
+    void preallocate(int count, long firstNumber) throws IOException {
+        long number = firstNumber;
+        while (spares.size() < count) {
+            Path spare = directory.spare(number);
+            Path preparing = directory.preparing(number);
+            number++;
+            if (Files.exists(spare)) {
+                continue;
+            }
+            zeroFill(preparing);
+            directory.rename(preparing, spare);
+            spares.add(spare);
+        }
+        directory.sync();
+    }
+
     /** Closes what an unstarted preparer holds (an open that failed). */
     void discard() {
         Segment left;

@@ -243,6 +243,24 @@ abstract class JournalContract {
     }
 
     @Test
+    void shouldPreallocateSparesWhenAskedAndUseThemForTheFirstRolls() throws Exception {
+        try (Journal journal = journal().preallocate(3).open()) {
+            try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+                // spares, and the segments prepared from them ahead of the first append
+                assertEquals(3, files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("spare-") || n.startsWith("segment-")).count());
+            }
+            List<Long> positions = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                positions.add(await(journal.append(record(i))));
+            }
+            assertTrue(journal.stats().segmentsRolled() >= 2);
+            assertEquals(0, journal.stats().segmentWaits(), "the prepared spares were there when the rolls came");
+            assertRecords(readAll(journal, 0), positions, 0);
+        }
+    }
+
+    @Test
     void shouldStopRecoveryAtATornRecordAndOverwriteIt() throws Exception {
         List<Long> positions = new ArrayList<>();
         try (Journal journal = journal().segmentSize(1 << 20).open()) {
