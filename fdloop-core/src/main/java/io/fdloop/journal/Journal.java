@@ -41,9 +41,10 @@ import java.util.concurrent.RejectedExecutionException;
  * <p><b>Thread-safe</b>: every method may be called from any thread unless it says otherwise.
  * Futures and handlers complete on the loop thread, in append order: a handler must not block.
  *
- * <p><b>Group commit.</b> Appends go into a bounded queue ({@link Builder#queueCapacity}). The
- * loop moves them into the next batch while the previous batch is being written and synced, so
- * batches grow with the load, up to {@link Builder#batchBytes}. When the queue is full,
+ * <p><b>Group commit.</b> Appends go into a bounded queue ({@link Builder#queueCapacity}). While
+ * a batch is being written and synced, new appends wait there; when it completes, the loop takes
+ * everything queued (up to {@link Builder#batchBytes}) into the next batch, so batches grow with
+ * the load by themselves, and producers wake the loop at most once per batch. When the queue is full,
  * {@code append} waits for room (on the loop thread it cannot wait, and fails instead) and
  * {@code tryAppend} returns at once ({@code null} or {@code false}). The journal reads a record's
  * bytes on the loop thread after {@code append} returns: do not change them until the append

@@ -55,8 +55,6 @@ public final class JournalCrashChild {
                 out.flush();
             }
         };
-        out.print("READY\n");
-        out.flush();
         for (int t = 0; t < threads; t++) {
             long producer = run << 40 | (long) t << 32;
             Thread.ofPlatform().start(() -> {
