@@ -10,6 +10,7 @@ public final class TestLoops {
     private TestLoops() {
     }
 
+    @SuppressWarnings("exports") // Syscalls is internal: this fixture is for the module's own tests
     public static EventLoop.Builder withSyscalls(EventLoop.Builder builder, Syscalls syscalls) {
         return builder.syscalls(syscalls);
     }

@@ -21,7 +21,7 @@ public final class JournalCrashChild {
 
     /** The bytes of record {@code id}: its id, then a pattern only that id gives. */
     static byte[] recordBytes(long id) {
-        int length = 8 + (int) (Math.floorMod(id * 2654435761L, 1500));
+        int length = 8 + Math.floorMod(id * 2654435761L, 1500);
         byte[] bytes = new byte[length];
         for (int i = 0; i < 8; i++) {
             bytes[i] = (byte) (id >>> (8 * i));

@@ -22,11 +22,20 @@ import java.util.Locale;
  * <p><b>Not thread-safe</b>: one run at a time.
  */
 public final class JournalBench {
-    /** Every engine, in the order they run. */
-    public static final List<String> ENGINES = List.of("fdloop-journal-fdatasync", "fdloop-journal-dsync",
-            "fdloop-journal-none", "filechannel", "artemis");
+    /** Every engine, in the order they run: fdloop's journal in each {@link Durability}, then the peers. */
+    public static final List<String> ENGINES = engines();
 
     private JournalBench() {
+    }
+
+    private static List<String> engines() {
+        List<String> names = new ArrayList<>();
+        for (Durability d : Durability.values()) {
+            names.add("fdloop-journal-" + d.name().toLowerCase(Locale.ROOT));
+        }
+        names.add("filechannel");
+        names.add("artemis");
+        return List.copyOf(names);
     }
 
     /**
