@@ -14,6 +14,7 @@ import io.fdloop.cli.bench.Rw;
 import io.fdloop.cli.bench.Table;
 import io.fdloop.cli.bench.Terminal;
 import io.fdloop.cli.bench.Units;
+import io.fdloop.cli.bench.journal.JournalBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -103,6 +104,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw IOPS and p99 latency per engine (against queue depth in a sweep) into a PNG.")
     Path plot;
 
+    @Option(names = "--journal", description = "Benchmark group-commit journals instead: fdloop's journal in each durability mode "
+            + "(fdloop-journal-fdatasync, -dsync, -none), a FileChannel writer thread doing group commit (filechannel) and "
+            + "ActiveMQ Artemis's AIO journal (artemis); --producers threads each append and wait, --record bytes each.")
+    boolean journal;
+
+    @Option(names = "--producers", defaultValue = "1,4,16,64", split = ",", paramLabel = "N",
+            description = "With --journal: appending threads, a list runs each (default: ${DEFAULT-VALUE}).")
+    List<Integer> producers;
+
+    @Option(names = "--record", defaultValue = "256,4k", split = ",", paramLabel = "SIZE", converter = IntSizeConverter.class,
+            description = "With --journal: record sizes, a list runs each (default: ${DEFAULT-VALUE}).")
+    List<Integer> recordSizes;
+
+    @Option(names = "--dir", paramLabel = "PATH",
+            description = "With --journal: where the engines' files go, in a temporary directory removed afterwards (default: the working directory).")
+    Path journalDir;
+
     /** Why --bs cannot be read and written with O_DIRECT on {@code path}'s file system, or null. */
     private String directProblem(Path path) throws IOException {
         DirectIoSupport support = DirectIoSupport.probe(path);
@@ -121,6 +139,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        if (journal) {
+            try {
+                return JournalBench.run(engines != null ? engines : JournalBench.ENGINES, null,
+                        producers, recordSizes, warmupNs, runtimeNs,
+                        journalDir != null ? journalDir : Path.of("").toAbsolutePath(), json, System.out, err);
+            } catch (IllegalArgumentException e) {
+                err.println("bench: " + e.getMessage());
+                return 2;
+            }
+        }
         List<Engine> selected;
         List<Job> jobs = new ArrayList<>();
         try {
@@ -298,6 +326,13 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Long convert(String value) {
             return Units.parseSize(value);
+        }
+    }
+
+    static final class IntSizeConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return Math.toIntExact(Units.parseSize(value));
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.Locale;
  * <p>The library links against the system's {@code libaio.so.1}; without it the load fails and
  * {@link #unavailableBecause()} says how to install it.
  */
-final class ArtemisNative {
+public final class ArtemisNative {
     private static final String RESOURCE = "lib/linux-x86_64/libartemis-native-64.so";
     private static final String PROBLEM = load();
 
@@ -36,7 +36,7 @@ final class ArtemisNative {
     }
 
     /** Why the library could not be loaded, or null when it was. */
-    static String unavailableBecause() {
+    public static String unavailableBecause() {
         return PROBLEM;
     }
 
