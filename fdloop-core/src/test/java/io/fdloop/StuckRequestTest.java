@@ -92,6 +92,8 @@ class StuckRequestTest {
                 .closeTimeout(CLOSE_TIMEOUT).syscalls(fifoPassingForAFile()).start();
         AsyncFile file = AsyncFile.open(loop, fifo);
         CompletableFuture<Integer> read = file.read(Arena.ofAuto().allocate(4096), 0);
+        LoopFixtures.iterate(loop, 3);
+        assertFalse(read.isDone(), "a FIFO read waits for a writer");
         CompletableFuture.runAsync(loop::close).get(TIMEOUT_S, TimeUnit.SECONDS);
         assertTrue(loop.awaitTermination(Duration.ZERO));
         ExecutionException failed = assertThrows(ExecutionException.class, () -> read.get(TIMEOUT_S, TimeUnit.SECONDS));
