@@ -1,7 +1,8 @@
 package io.fdloop.cli.bench.http;
 
+import io.fdloop.cli.bench.proc.TempDirectory;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * The files every HTTP server serves, in a temporary directory removed on {@link #close}: the hot
@@ -25,19 +24,20 @@ public final class Corpus implements AutoCloseable {
     public static final int COLD_FILE_BYTES = 4 << 20;
     static final String HOT_13B = "Hello, World!";
 
+    private final TempDirectory directory;
     private final Path root;
     private final int coldFiles;
 
-    private Corpus(Path root, int coldFiles) {
-        this.root = root;
+    private Corpus(TempDirectory directory, int coldFiles) {
+        this.directory = directory;
+        this.root = directory.path();
         this.coldFiles = coldFiles;
     }
 
     /** Lays the files out under a new temporary directory; {@code coldBytes} 0: no cold files. */
     public static Corpus create(long coldBytes) throws IOException {
-        Path root = Files.createTempDirectory("fdloop-http-");
-        root.toFile().deleteOnExit();
-        Corpus corpus = new Corpus(root, (int) (coldBytes / COLD_FILE_BYTES));
+        Corpus corpus = new Corpus(TempDirectory.create("fdloop-http-"), (int) (coldBytes / COLD_FILE_BYTES));
+        Path root = corpus.root;
         try {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
             corpus.write("hot-13b.txt", HOT_13B.getBytes(StandardCharsets.US_ASCII));
@@ -73,20 +73,7 @@ public final class Corpus implements AutoCloseable {
     /** Removes every file. */
     @Override
     public void close() throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        directory.close();
     }
 
     private void write(String name, byte[] bytes) throws IOException {

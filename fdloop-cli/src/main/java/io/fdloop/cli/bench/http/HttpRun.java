@@ -8,15 +8,12 @@ import io.fdloop.cli.bench.proc.ProcessSample;
 import io.fdloop.cli.bench.proc.ProcessUsage;
 import io.fdloop.cli.bench.proc.ServerLaunch;
 import io.fdloop.cli.bench.proc.ServerProcess;
+import io.fdloop.cli.bench.proc.TempDirectory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs one HTTP engine on one case: its server on one core; on the other, an unmeasured wrk run
@@ -45,9 +42,9 @@ final class HttpRun {
     }
 
     HttpResult run(HttpEngine engine, HttpCase httpCase) throws IOException, InterruptedException {
-        Path scratch = Files.createTempDirectory("fdloop-http-run-");
         progress.begin(String.format(Locale.ROOT, "%-12s %s", engine.name(), httpCase.cliName()));
-        try {
+        try (TempDirectory scratchDirectory = TempDirectory.create("fdloop-http-run-")) {
+            Path scratch = scratchDirectory.path();
             ServerLaunch launch = engine.launcher().launch(corpus.root(), scratch, httpCase);
             try (ServerProcess server = ServerProcess.start(launch, pinning.server(), 0, READY_TIMEOUT_NS)) {
                 warmUp(server, httpCase, scratch);
@@ -88,7 +85,6 @@ final class HttpRun {
             }
         } finally {
             progress.end();
-            delete(scratch);
         }
     }
 
@@ -110,19 +106,5 @@ final class HttpRun {
     private String script(HttpCase httpCase) {
         return httpCase.cold() ? WrkScript.cold(corpus.coldFiles(), job.connections())
                 : WrkScript.requests(httpCase.path(), httpCase.pipeline());
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -48,10 +48,20 @@ public record WrkResult(long requests, long durationUs, long bytes, long socketE
                 throw new IllegalArgumentException("not a number in wrk's report: " + pair);
             }
         }
+        double p50 = get(values, "p50_us");
         return new WrkResult((long) get(values, "requests"), (long) get(values, "duration_us"), (long) get(values, "bytes"),
                 (long) (get(values, "connect") + get(values, "read") + get(values, "write") + get(values, "timeout")),
-                (long) get(values, "status"), get(values, "p50_us"), get(values, "p99_us"), get(values, "p999_us"),
+                (long) get(values, "status"), p50, known(get(values, "p99_us"), p50), known(get(values, "p999_us"), p50),
                 get(values, "max_us"));
+    }
+
+    /**
+     * A high percentile as wrk gave it, or NaN where wrk gave 0 below the median: its histogram
+     * answers 0 for a percentile it has too few samples for, which happens when pipelining (it
+     * records one latency per batch of pipelined requests).
+     */
+    private static double known(double percentile, double p50) {
+        return percentile < p50 ? Double.NaN : percentile;
     }
 
     public double requestsPerSecond() {

@@ -75,9 +75,8 @@ public final class EchoBenchmark {
             err.println("bench: " + e.getMessage());
             return 2;
         }
-        String idleSkipped = job.idleConnections() == 0 ? "--idle-connections 0"
-                : FdLimit.cannotRaiseTo(job.idleConnections() + 2048);
-        if (idleSkipped != null && job.idleConnections() > 0) {
+        String idleSkipped = job.idleConnections() == 0 ? null : FdLimit.cannotRaiseTo(job.idleConnections() + 2048);
+        if (idleSkipped != null) {
             err.println("bench: skipping memory per idle connection: " + idleSkipped);
         }
         NetBench bench = new NetBench(job, pinning, Progress.of(err, Terminal.stderrIsTerminal(), json));

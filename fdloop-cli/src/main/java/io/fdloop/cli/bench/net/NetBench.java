@@ -39,7 +39,11 @@ public final class NetBench {
         this.progress = progress;
     }
 
-    /** Runs {@code engine}; an exception that says what failed, with nothing left running. */
+    /**
+     * Runs {@code engine}, measuring memory per idle connection unless {@code idleSkipped} says
+     * why not (null: measure, when the job asks for idle connections); an exception that says
+     * what failed, with nothing left running.
+     */
     public EchoResult run(EchoEngine engine, String idleSkipped) throws IOException, InterruptedException {
         int idle = idleSkipped == null ? job.idleConnections() : 0;
         int serverFds = Math.max(job.connections(), idle) + FD_HEADROOM;

@@ -40,6 +40,8 @@ class HttpPartsTest {
         assertTrue(none.getMessage().contains("no fdloop-wrk line"), none.getMessage());
         assertThrows(IllegalArgumentException.class, () -> WrkResult.parse("fdloop-wrk requests=1 bytes=x"));
         assertThrows(IllegalArgumentException.class, () -> WrkResult.parse("fdloop-wrk requests=1"));
+        WrkResult few = WrkResult.parse(REPORT.replace("p99_us=2048.5 p999_us=4096.0", "p99_us=0.0 p999_us=0.0"));
+        assertTrue(Double.isNaN(few.p99Us()) && Double.isNaN(few.p999Us()), "wrk's 0 for a percentile it cannot tell: " + few);
     }
 
     @Test
