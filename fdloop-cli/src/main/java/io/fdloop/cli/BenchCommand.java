@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean direct;
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "256m", converter = SizeConverter.class,
-            description = "Bytes of the file the offsets range over (default: ${DEFAULT-VALUE}); --net echo: bytes per message (default there: 64).")
+            description = "Bytes of the file the offsets range over (default: ${DEFAULT-VALUE}); --net echo: bytes per message (default there: 64); --http: bytes of 4 MiB files cold-4m reads from (default there: 4g).")
     long size;
 
     @Option(names = "--runtime", paramLabel = "TIME", defaultValue = "3s", converter = DurationConverter.class,
@@ -216,7 +216,8 @@ final class BenchCommand implements Callable<Integer> {
         long warmup = given("--warmup") ? warmupNs : TimeUnit.SECONDS.toNanos(2);
         try {
             if (http) {
-                HttpJob job = new HttpJob(HttpCase.parseAll(cases), connections, runtime, warmup);
+                HttpJob job = new HttpJob(HttpCase.parseAll(cases), connections, runtime, warmup,
+                        given("--size") ? size : HttpJob.DEFAULT_COLD_BYTES);
                 return new HttpBenchmark(job, engines, fdloopCommands(), json, plot).run(System.out, err);
             }
             if (!net.equals("echo")) {

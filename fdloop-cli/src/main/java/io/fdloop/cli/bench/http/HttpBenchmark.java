@@ -116,6 +116,11 @@ public final class HttpBenchmark {
                                 + "cold-4m reads %d files, each at most once, beside a probe of %s (%d connections, a request "
                                 + "each 2 ms)%n", pinning.server(), pinning.client(), String.join(" ", JavaCommand.JVM_OPTIONS),
                         corpus.coldFiles(), "/hot-4k.bin", 4);
+                if (cases.contains(HttpCase.COLD_4M) && available.stream().anyMatch(e -> e.name().equals("nginx"))) {
+                    String aio = Nginx.coldAio();
+                    out.println("nginx on cold-4m: " + aio + "; directio 4m;" + (aio.equals("aio on") ? ""
+                            : " (this nginx was built without --with-file-aio: its thread pool reads the O_DIRECT files)"));
+                }
                 out.println("reproduce: " + reproduce);
                 out.print(HttpTable.format(results));
             }
@@ -130,9 +135,10 @@ public final class HttpBenchmark {
     }
 
     public String reproduce(List<HttpEngine> engines) {
-        return String.format(Locale.ROOT, "./fdloop bench --http --cases %s --connections %d --runtime %s --warmup %s --engines %s",
+        return String.format(Locale.ROOT, "./fdloop bench --http --cases %s --connections %d --runtime %s --warmup %s%s --engines %s",
                 String.join(",", job.cases().stream().map(HttpCase::cliName).toList()), job.connections(),
                 Units.duration(job.runtimeNs()), Units.duration(job.warmupNs()),
+                job.cases().contains(HttpCase.COLD_4M) ? " --size " + Units.bytes(job.coldBytes()) : "",
                 String.join(",", engines.stream().map(HttpEngine::name).toList()));
     }
 

@@ -58,15 +58,16 @@ class HttpPartsTest {
 
     @Test
     void shouldConfigureNginxAsTheIssueAsks() {
-        String hot = Nginx.config(Path.of("/p"), Path.of("/srv"), 8080, false);
+        String hot = Nginx.config(Path.of("/p"), Path.of("/srv"), 8080, null);
         for (String directive : List.of("daemon off;", "worker_processes 1;", "sendfile on;", "tcp_nopush on;",
                 "open_file_cache max=10000;", "keepalive_requests 1000000;", "access_log off;",
                 "listen 127.0.0.1:8080;", "root /srv;", "pid /p/nginx.pid;")) {
             assertTrue(hot.contains(directive), directive + " missing from\n" + hot);
         }
         assertFalse(hot.contains("aio on;"), hot);
-        String cold = Nginx.config(Path.of("/p"), Path.of("/srv"), 8080, true);
+        String cold = Nginx.config(Path.of("/p"), Path.of("/srv"), 8080, "aio on");
         assertTrue(cold.contains("aio on;") && cold.contains("directio 4m;"), cold);
+        assertTrue(Nginx.config(Path.of("/p"), Path.of("/srv"), 8080, "aio threads").contains("aio threads;"));
     }
 
     @Test
