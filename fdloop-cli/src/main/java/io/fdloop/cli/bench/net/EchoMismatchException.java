@@ -3,7 +3,11 @@ package io.fdloop.cli.bench.net;
 import java.io.IOException;
 import java.util.Locale;
 
-/** An echoed byte that is not the byte sent: the run fails with where and what. */
+/**
+ * An echoed byte that is not the byte sent: the run fails with where and what.
+ *
+ * <p><b>Immutable; thread-safe.</b>
+ */
 final class EchoMismatchException extends IOException {
     private static final long serialVersionUID = 1L;
 
