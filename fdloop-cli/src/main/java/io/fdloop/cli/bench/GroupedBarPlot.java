@@ -57,12 +57,15 @@ public final class GroupedBarPlot {
         }
         System.setProperty("java.awt.headless", "true");
         CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis(null));
-        plot.add(plot(bars, new NumberAxis("requests/s"), Bar::throughput, "#,##0"), 1);
+        CategoryPlot throughput = plot(bars, new NumberAxis("requests/s"), Bar::throughput, "#,##0");
+        plot.add(throughput, 1);
         LogarithmicAxis latency = new LogarithmicAxis("p99 latency (us, log scale)");
         latency.setStrictValuesFlag(false);
         latency.setAutoRangeNextLogFlag(false);
+        latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
         plot.add(plot(bars, latency, Bar::p99Us, "#,##0.0"), 1);
         plot.setGap(16);
+        plot.setFixedLegendItems(throughput.getLegendItems()); // one entry per engine, not one per subplot
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setTitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 18)));
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));

@@ -121,12 +121,12 @@ public final class EchoBenchmark {
 
     private boolean writePlot(List<EchoResult> results, PrintStream out, PrintStream err) {
         List<GroupedBarPlot.Bar> bars = new ArrayList<>();
-        String group = Units.bytes(job.size()) + " x" + job.pipeline();
+        String group = job.size() + " B, pipeline " + job.pipeline();
         for (EchoResult r : results) {
             bars.add(new GroupedBarPlot.Bar(group, r.engine(), r.requestsPerSecond(), r.load().p99Ns() / 1e3));
         }
         try {
-            GroupedBarPlot.write(plot, "fdloop bench --net echo: " + Units.bytes(job.size()) + " messages, pipeline "
+            GroupedBarPlot.write(plot, "fdloop bench --net echo: messages of " + job.size() + " bytes, pipeline "
                             + job.pipeline(),
                     String.format(Locale.ROOT, "%d connections, %s per engine, server and load on one core each, %d cores, Linux %s",
                             job.connections(), Units.duration(job.runtimeNs()), Runtime.getRuntime().availableProcessors(),
