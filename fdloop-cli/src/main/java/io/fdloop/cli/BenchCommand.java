@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     long ops;
 
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Unmeasured time first, per engine (fio: ramp_time) (default: ${DEFAULT-VALUE}; --net and --http: 2s).")
+            description = "Unmeasured time first, per engine (fio: ramp_time) (default: ${DEFAULT-VALUE}; --net: 2s; --http: 5s per case).")
     long warmupNs;
 
     @Option(names = "--file", paramLabel = "PATH",
@@ -213,7 +213,8 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         long runtime = given("--runtime") ? runtimeNs : TimeUnit.SECONDS.toNanos(http ? 10 : 5);
-        long warmup = given("--warmup") ? warmupNs : TimeUnit.SECONDS.toNanos(2);
+        // a JVM server pinned to one core is still compiling after 2 s of HTTP: --http warms up longer
+        long warmup = given("--warmup") ? warmupNs : TimeUnit.SECONDS.toNanos(http ? 5 : 2);
         try {
             if (http) {
                 HttpJob job = new HttpJob(HttpCase.parseAll(cases), connections, runtime, warmup,

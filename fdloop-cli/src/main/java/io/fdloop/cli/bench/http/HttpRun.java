@@ -1,6 +1,7 @@
 package io.fdloop.cli.bench.http;
 
 import io.fdloop.cli.bench.Progress;
+import io.fdloop.cli.bench.Units;
 import io.fdloop.cli.bench.proc.Contention;
 import io.fdloop.cli.bench.proc.Pinning;
 import io.fdloop.cli.bench.proc.ProcFs;
@@ -97,7 +98,11 @@ final class HttpRun {
         String script = httpCase.cold() ? WrkScript.requests(PROBE_PATH, 1) : script(httpCase);
         WrkResult warm = Wrk.start("wrk-warmup", script, scratch, server.address(), job.connections(), job.warmupNs(),
                 pinning.client()).finish();
-        if (warm.non2xx() > 0 || warm.requests() == 0) {
+        if (warm.requests() == 0) {
+            throw new IOException(server.engine() + " answered no request in the " + Units.duration(job.warmupNs())
+                    + " warm-up (wrk counted " + warm.socketErrors() + " socket errors)");
+        }
+        if (warm.non2xx() > 0) {
             throw new IOException(server.engine() + " answered " + warm.non2xx() + " of " + warm.requests()
                     + " warm-up requests with an error status: does it serve the corpus at " + corpus.root() + "?");
         }

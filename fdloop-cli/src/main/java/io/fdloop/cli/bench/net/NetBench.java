@@ -26,7 +26,9 @@ public final class NetBench {
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long STEP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final long SETTLE_MS = 1000;
+    private static final long SETTLE_STEP_MS = 250;
+    private static final int SETTLE_STEPS = 12;
+    private static final long SETTLED_BYTES = 64 * 1024;
     private static final int FD_HEADROOM = 1024;
 
     private final EchoJob job;
@@ -94,14 +96,27 @@ public final class NetBench {
         try (PinnedProcess load = PinnedProcess.start("idle-load", JavaCommand.of(EchoLoad.class.getName(), options.toArgs()),
                 pinning.client(), idle + FD_HEADROOM, null, Map.of())) {
             expect(load, server, LoadReport.IDLE_OPEN, STEP_TIMEOUT_NS * 2, System.nanoTime());
-            Thread.sleep(SETTLE_MS);
-            long after = server.sample().rssBytes();
+            long after = settledRss(server);
             OutputStream commands = load.stdin();
             commands.write('\n');
             commands.close();
             awaitExit(load);
             return (after - before) / (double) idle;
         }
+    }
+
+    /** The server's RSS once two readings a quarter of a second apart agree within 64 KiB (at most 3 s). */
+    private static long settledRss(ServerProcess server) throws IOException, InterruptedException {
+        long previous = server.sample().rssBytes();
+        for (int i = 0; i < SETTLE_STEPS; i++) {
+            Thread.sleep(SETTLE_STEP_MS);
+            long now = server.sample().rssBytes();
+            if (Math.abs(now - previous) < SETTLED_BYTES) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
     }
 
     /**

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,13 +56,14 @@ class EchoLoadTest {
     @Test
     void shouldCountEveryEchoedMessageAndTimeIt() throws IOException {
         server = new TinyEchoServer(-1, Long.MAX_VALUE);
-        LoadOptions options = new LoadOptions(server.address(), 4, 100, 3, 0, TimeUnit.MILLISECONDS.toNanos(300), 0);
+        // a window long enough for a round trip on a loaded machine; nothing about its speed is asserted
+        LoadOptions options = new LoadOptions(server.address(), 4, 100, 3, 0, TimeUnit.MILLISECONDS.toNanos(1500), 0);
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         LoadReport report = new EchoDriver(options, new PrintStream(lines, true, StandardCharsets.UTF_8)).run();
         assertTrue(report.operations() > 0, report.toString());
         assertEquals(report.operations() * 100, report.bytes());
         assertTrue(report.p50Ns() > 0 && report.p99Ns() >= report.p50Ns() && report.maxNs() >= report.p99Ns(), report.toString());
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(300), report.windowNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), report.windowNs());
         assertTrue(report.cpuNs() >= 0);
         assertEquals("connected 4\nmeasuring\nmeasured\n", lines.toString(StandardCharsets.UTF_8));
         assertEquals(report, LoadReport.parse(report.format()));
