@@ -63,7 +63,7 @@ public final class GroupedBarPlot {
         latency.setStrictValuesFlag(false);
         latency.setAutoRangeNextLogFlag(false);
         latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-        plot.add(plot(bars, latency, Bar::p99Us, "#,##0.0"), 1);
+        plot.add(plot(bars, latency, Bar::p99Us, "#,##0"), 1);
         plot.setGap(16);
         plot.setFixedLegendItems(throughput.getLegendItems()); // one entry per engine, not one per subplot
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
