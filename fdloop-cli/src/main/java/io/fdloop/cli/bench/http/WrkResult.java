@@ -48,7 +48,7 @@ public record WrkResult(long requests, long durationUs, long bytes, long socketE
                 throw new IllegalArgumentException("not a number in wrk's report: " + pair);
             }
         }
-        double p50 = get(values, "p50_us");
+        double p50 = known(get(values, "p50_us"), 0);
         return new WrkResult((long) get(values, "requests"), (long) get(values, "duration_us"), (long) get(values, "bytes"),
                 (long) (get(values, "connect") + get(values, "read") + get(values, "write") + get(values, "timeout")),
                 (long) get(values, "status"), p50, known(get(values, "p99_us"), p50), known(get(values, "p999_us"), p50),
@@ -56,12 +56,12 @@ public record WrkResult(long requests, long durationUs, long bytes, long socketE
     }
 
     /**
-     * A high percentile as wrk gave it, or NaN where wrk gave 0 below the median: its histogram
-     * answers 0 for a percentile it has too few samples for, which happens when pipelining (it
-     * records one latency per batch of pipelined requests).
+     * A percentile as wrk gave it, or NaN where wrk gave 0, or less than {@code below}: its
+     * histogram answers 0 for a percentile it has too few samples for, which happens when
+     * pipelining (it records one latency per batch of pipelined requests) and for a slow probe.
      */
-    private static double known(double percentile, double p50) {
-        return percentile < p50 ? Double.NaN : percentile;
+    private static double known(double percentile, double below) {
+        return percentile <= 0 || percentile < below ? Double.NaN : percentile;
     }
 
     public double requestsPerSecond() {
