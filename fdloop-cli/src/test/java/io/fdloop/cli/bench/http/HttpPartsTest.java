@@ -42,8 +42,8 @@ class HttpPartsTest {
         assertThrows(IllegalArgumentException.class, () -> WrkResult.parse("fdloop-wrk requests=1"));
         WrkResult few = WrkResult.parse(REPORT.replace("p99_us=2048.5 p999_us=4096.0", "p99_us=0.0 p999_us=0.0"));
         assertTrue(Double.isNaN(few.p99Us()) && Double.isNaN(few.p999Us()), "wrk's 0 for a percentile it cannot tell: " + few);
-        WrkResult none = WrkResult.parse(REPORT.replace("p50_us=512.0 p99_us=2048.5 p999_us=4096.0", "p50_us=0.0 p99_us=0.0 p999_us=0.0"));
-        assertTrue(Double.isNaN(none.p50Us()) && Double.isNaN(none.p99Us()) && none.maxUs() == 9000.0, none.toString());
+        WrkResult blank = WrkResult.parse(REPORT.replace("p50_us=512.0 p99_us=2048.5 p999_us=4096.0", "p50_us=0.0 p99_us=0.0 p999_us=0.0"));
+        assertTrue(Double.isNaN(blank.p50Us()) && Double.isNaN(blank.p99Us()) && blank.maxUs() == 9000.0, blank.toString());
     }
 
     @Test
