@@ -15,22 +15,39 @@ import io.fdloop.cli.bench.Table;
 import io.fdloop.cli.bench.Terminal;
 import io.fdloop.cli.bench.Units;
 import io.fdloop.cli.bench.journal.JournalBench;
+import io.fdloop.cli.bench.FdloopCommands;
+import io.fdloop.cli.bench.http.HttpBenchmark;
+import io.fdloop.cli.bench.http.HttpCase;
+import io.fdloop.cli.bench.http.HttpJob;
+import io.fdloop.cli.bench.net.EchoBenchmark;
+import io.fdloop.cli.bench.net.EchoJob;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code fdloop bench}: fdloop's file backends beside the JDK's channels, Artemis's JNI libaio
- * binding and, with {@code --vs-fio}, fio itself, on the same job in the same run.
+ * binding and, with {@code --vs-fio}, fio itself, on the same job in the same run; with
+ * {@code --net echo} or {@code --http}, network servers in processes of their own (see
+ * {@link EchoBenchmark} and {@link HttpBenchmark}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure file I/O in fio's terms: fdloop's backends beside the JDK's FileChannel and "
@@ -45,7 +62,14 @@ import java.util.concurrent.Callable;
                 "Columns: latency is from handing a request over to its completion (fio: lat = slat + clat; "
                         + "--json also gives fio's clat); CPU and context switches are the whole "
                         + "process's (fio: its job thread's); threads are the Java threads that ran at least 0.1%% of "
-                        + "the measured time; allocation is fdloop's loop thread's, or every thread's for the others."})
+                        + "the measured time; allocation is fdloop's loop thread's, or every thread's for the others.",
+                "",
+                "Network: --net echo runs echo servers (fdloop-epoll, fdloop-uring, netty-epoll, netty-uring, jdk-nio, "
+                        + "jdk-vthreads), each in its own JVM pinned to one core, against one load generator pinned to "
+                        + "the other (--connections, --size bytes per message, --pipeline messages in flight, "
+                        + "--idle-connections for memory per connection). --http runs static-file servers (fdloop-epoll, "
+                        + "fdloop-uring, nginx, jwebserver, netty-http) under wrk over --cases. Both report the server's "
+                        + "CPU per request and core utilisation, and flag figures where the server core was not saturated."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rw", paramLabel = "MODE", defaultValue = "randread", converter = RwConverter.class,
@@ -66,11 +90,11 @@ final class BenchCommand implements Callable<Integer> {
     boolean direct;
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "256m", converter = SizeConverter.class,
-            description = "Bytes of the file the offsets range over (default: ${DEFAULT-VALUE}).")
+            description = "Bytes of the file the offsets range over (default: ${DEFAULT-VALUE}); --net echo: bytes per message (default there: 64); --http: bytes of 4 MiB files cold-4m reads from (default there: 4g).")
     long size;
 
     @Option(names = "--runtime", paramLabel = "TIME", defaultValue = "3s", converter = DurationConverter.class,
-            description = "Measuring time per engine, e.g. 10s, 500ms (default: ${DEFAULT-VALUE}).")
+            description = "Measuring time per engine, e.g. 10s, 500ms (default: ${DEFAULT-VALUE}; --net: 5s; --http: 10s per case).")
     long runtimeNs;
 
     @Option(names = "--ops", defaultValue = "0", paramLabel = "N",
@@ -78,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
     long ops;
 
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Unmeasured time first, per engine (fio: ramp_time) (default: ${DEFAULT-VALUE}).")
+            description = "Unmeasured time first, per engine (fio: ramp_time) (default: ${DEFAULT-VALUE}; --net: 2s; --http: 5s per case).")
     long warmupNs;
 
     @Option(names = "--file", paramLabel = "PATH",
@@ -135,9 +159,38 @@ final class BenchCommand implements Callable<Integer> {
         }
         return null;
     }
+    @Option(names = "--net", paramLabel = "MODE",
+            description = "Benchmark network servers instead of files: echo (the only mode).")
+    String net;
+
+    @Option(names = "--http", description = "Benchmark static-file HTTP servers under wrk instead of files.")
+    boolean http;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "64",
+            description = "--net/--http: connections carrying the load (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1",
+            description = "--net echo: messages each connection keeps in flight (default: ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Option(names = "--idle-connections", paramLabel = "N", defaultValue = "10000",
+            description = "--net echo: idle connections opened after the run to measure the server's memory per "
+                    + "connection; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int idleConnections;
+
+    @Option(names = "--cases", split = ",", paramLabel = "CASE",
+            description = "--http: cases to run (default: all of hot-13b, hot-4k, hot-64k, hot-1m, pipeline-13b, cold-4m).")
+    List<String> cases;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (net != null || http) {
+            return network();
+        }
         PrintStream err = System.err;
         if (journal) {
             try {
@@ -209,6 +262,56 @@ final class BenchCommand implements Callable<Integer> {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    private int network() throws InterruptedException {
+        PrintStream err = System.err;
+        if (net != null && http) {
+            err.println("bench: --net and --http are two benchmarks: give one");
+            return 2;
+        }
+        long runtime = given("--runtime") ? runtimeNs : TimeUnit.SECONDS.toNanos(http ? 10 : 5);
+        // a JVM server pinned to one core is still compiling after 2 s of HTTP: --http warms up longer
+        long warmup = given("--warmup") ? warmupNs : TimeUnit.SECONDS.toNanos(http ? 5 : 2);
+        try {
+            if (http) {
+                HttpJob job = new HttpJob(HttpCase.parseAll(cases), connections, runtime, warmup,
+                        given("--size") ? size : HttpJob.DEFAULT_COLD_BYTES);
+                return new HttpBenchmark(job, engines, fdloopCommands(), json, plot).run(System.out, err);
+            }
+            if (!net.equals("echo")) {
+                err.println("bench: --net knows one benchmark, echo; was " + net);
+                return 2;
+            }
+            int messageSize = given("--size") ? Math.toIntExact(size) : 64;
+            EchoJob job = new EchoJob(connections, messageSize, pipeline, warmup, runtime, idleConnections);
+            return new EchoBenchmark(job, engines, fdloopCommands(), json, plot).run(System.out, err);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Whether the user gave {@code option} (the network benchmarks have defaults of their own). */
+    private boolean given(String option) {
+        return spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The commands of this fdloop build and their options, which decide whether fdloop's servers can run. */
+    private FdloopCommands fdloopCommands() {
+        Map<String, Set<String>> commands = new HashMap<>();
+        CommandSpec root = spec == null ? null : spec.root();
+        if (root != null) {
+            for (Map.Entry<String, CommandLine> sub : root.subcommands().entrySet()) {
+                Set<String> names = new HashSet<>();
+                for (OptionSpec option : sub.getValue().getCommandSpec().options()) {
+                    names.addAll(List.of(option.names()));
+                }
+                commands.put(sub.getKey(), names);
+            }
+        }
+        return new FdloopCommands(commands);
     }
 
     private int run(List<Engine> selected, List<Job> jobs, PrintStream err) throws IOException {

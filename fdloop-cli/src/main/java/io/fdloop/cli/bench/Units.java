@@ -82,4 +82,15 @@ public final class Units {
         }
         return Long.toString(bytes);
     }
+
+    /** {@code ns} as the options take it back: 5s, 500ms, 2m. */
+    public static String duration(long ns) {
+        if (ns % 60_000_000_000L == 0 && ns > 0) {
+            return ns / 60_000_000_000L + "m";
+        }
+        if (ns % 1_000_000_000L == 0) {
+            return ns / 1_000_000_000L + "s";
+        }
+        return TimeUnit.NANOSECONDS.toMillis(ns) + "ms";
+    }
 }

@@ -23,6 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * zero-fills new ones ahead of need, in the background, as a broker does until consumers catch up.
  */
 final class ArtemisJournalEngine implements JournalEngine {
+    static {
+        // Artemis zero-fills its buffers through Netty's Unsafe path; Netty 4.2 (which the network peers
+        // bring) turns that path off by default on JDK 24+, and Artemis's fallback overruns a buffer.
+        // Before any Netty class loads: as Artemis runs in production on these JDKs.
+        if (System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "false");
+        }
+    }
+
     private static final int FILE_SIZE = 10 << 20;
     private static final int MIN_FILES = 2;
     private static final int POOL_FILES = 10;
