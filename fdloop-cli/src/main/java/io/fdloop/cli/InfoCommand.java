@@ -1,6 +1,8 @@
 package io.fdloop.cli;
 
 import io.fdloop.file.FileBackend;
+import io.fdloop.cli.bench.Json;
+import io.fdloop.cli.bench.JsonObject;
 import io.fdloop.file.DirectIoSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,36 +73,33 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private static String toJson(Path target, DirectIoSupport direct) {
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"kernel\": ").append(quote(kernel())).append(",\n");
-        json.append("  \"arch\": ").append(quote(System.getProperty("os.arch"))).append(",\n");
-        json.append("  \"jdk\": ").append(quote(System.getProperty("java.version"))).append(",\n");
-        json.append("  \"backends\": {");
-        for (int i = 0; i < BACKENDS.size(); i++) {
-            FileBackend backend = BACKENDS.get(i);
-            json.append(i == 0 ? "\n" : ",\n").append("    ").append(quote(name(backend)))
-                    .append(": {\"available\": ").append(backend.isAvailable())
-                    .append(", \"cause\": ").append(quote(backend.unavailabilityCause())).append("}");
+        JsonObject backends = new JsonObject();
+        for (FileBackend backend : BACKENDS) {
+            backends.object(name(backend), new JsonObject().bool("available", backend.isAvailable())
+                    .string("cause", backend.unavailabilityCause()));
         }
-        json.append("\n  },\n");
-        json.append("  \"aio_nr\": ").append(number(sysctl("fs/aio-nr"))).append(",\n");
-        json.append("  \"aio_max_nr\": ").append(number(sysctl("fs/aio-max-nr"))).append(",\n");
-        json.append("  \"io_uring_disabled\": ").append(number(sysctl("kernel/io_uring_disabled"))).append(",\n");
-        json.append("  \"path\": {\"path\": ").append(quote(target.toString()))
-                .append(", \"fs_type\": ").append(quote(direct.fileSystemType()))
-                .append(", \"o_direct\": ").append(direct.supported());
+        JsonObject file = new JsonObject().string("path", target.toString())
+                .string("fs_type", direct.fileSystemType())
+                .bool("o_direct", direct.supported());
         if (direct.supported()) {
-            json.append(", \"dio_mem_align\": ").append(direct.alignment().memory())
-                    .append(", \"dio_offset_align\": ").append(direct.alignment().offset())
-                    .append(", \"logical_block_size\": ").append(direct.alignment().logicalBlockSize())
-                    .append(", \"alignment_source\": ").append(quote(direct.alignment().source()));
+            file.integer("dio_mem_align", direct.alignment().memory())
+                    .integer("dio_offset_align", direct.alignment().offset())
+                    .integer("logical_block_size", direct.alignment().logicalBlockSize())
+                    .string("alignment_source", direct.alignment().source());
         } else {
-            json.append(", \"o_direct_cause\": ").append(quote(direct.reason()));
+            file.string("o_direct_cause", direct.reason());
         }
-        json.append("},\n");
-        json.append("  \"auto\": {\"direct\": ").append(quote(name(FileBackend.autoFor(true))))
-                .append(", \"buffered\": ").append(quote(name(FileBackend.autoFor(false)))).append("}\n}");
-        return json.toString();
+        JsonObject info = new JsonObject()
+                .string("kernel", kernel())
+                .string("arch", System.getProperty("os.arch"))
+                .string("jdk", System.getProperty("java.version"))
+                .object("backends", backends);
+        number(info, "aio_nr", sysctl("fs/aio-nr"));
+        number(info, "aio_max_nr", sysctl("fs/aio-max-nr"));
+        number(info, "io_uring_disabled", sysctl("kernel/io_uring_disabled"));
+        return Json.pretty(info.object("path", file)
+                .object("auto", new JsonObject().string("direct", name(FileBackend.autoFor(true)))
+                        .string("buffered", name(FileBackend.autoFor(false)))).node());
     }
 
     private static String name(FileBackend backend) {
@@ -124,29 +123,12 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private static String number(String value) {
-        return value == null || !value.matches("-?[0-9]+") ? "null" : value;
-    }
-
-    static String quote(String text) {
-        if (text == null) {
-            return "null";
+    /** A sysctl's integer value as a number field, or null when the kernel has no such setting. */
+    private static void number(JsonObject object, String name, String value) {
+        if (value != null && value.matches("-?[0-9]+")) {
+            object.integer(name, Long.parseLong(value));
+        } else {
+            object.string(name, null);
         }
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }

@@ -1,90 +1,77 @@
 package io.fdloop.cli.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * One JSON object, written field by field in the order given; numbers that are not finite become
- * {@code null}.
+ * One JSON object, written field by field in the order given (a Jackson tree underneath); numbers
+ * that are not finite become {@code null}.
  *
  * <p><b>Not thread-safe</b>: one writer.
  */
 public final class JsonObject {
-    private final StringBuilder out = new StringBuilder("{");
+    private final ObjectNode node = Json.MAPPER.createObjectNode();
 
     public JsonObject string(String name, String value) {
-        return raw(name, value == null ? "null" : quote(value));
+        node.put(name, value);
+        return this;
     }
 
+    /** {@code value} rounded to {@code decimals} places. */
     public JsonObject number(String name, double value, int decimals) {
-        return raw(name, Double.isNaN(value) || Double.isInfinite(value) ? "null"
-                : String.format(Locale.ROOT, "%." + decimals + "f", value));
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            node.putNull(name);
+        } else {
+            node.put(name, BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP));
+        }
+        return this;
     }
 
     public JsonObject integer(String name, long value) {
-        return raw(name, Long.toString(value));
+        node.put(name, value);
+        return this;
     }
 
     public JsonObject bool(String name, boolean value) {
-        return raw(name, Boolean.toString(value));
+        node.put(name, value);
+        return this;
     }
 
     public JsonObject object(String name, JsonObject value) {
-        return raw(name, value.toString());
+        node.set(name, value.node);
+        return this;
     }
 
     public JsonObject strings(String name, List<String> values) {
-        StringBuilder array = new StringBuilder("[");
-        for (String value : values) {
-            if (array.length() > 1) {
-                array.append(", ");
-            }
-            array.append(quote(value));
-        }
-        return raw(name, array.append(']').toString());
+        ArrayNode array = node.putArray(name);
+        values.forEach(array::add);
+        return this;
     }
 
-    /** A field whose value is already JSON. */
-    public JsonObject raw(String name, String json) {
-        if (out.length() > 1) {
-            out.append(", ");
-        }
-        out.append(quote(name)).append(": ").append(json);
+    public JsonObject objects(String name, List<JsonObject> values) {
+        ArrayNode array = node.putArray(name);
+        values.forEach(value -> array.add(value.node));
         return this;
+    }
+
+    /** The tree, for {@link Json#pretty}. */
+    public ObjectNode node() {
+        return node;
     }
 
     @Override
     public String toString() {
-        return out + "}";
+        return node.toString();
     }
 
-    /** {@code objects} as one array, an object a line. */
+    /** {@code objects} as one indented array. */
     public static String array(List<JsonObject> objects) {
-        if (objects.isEmpty()) {
-            return "[]\n";
-        }
-        StringBuilder out = new StringBuilder("[\n");
-        for (int i = 0; i < objects.size(); i++) {
-            out.append("  ").append(objects.get(i)).append(i + 1 < objects.size() ? ",\n" : "\n");
-        }
-        return out.append("]\n").toString();
-    }
-
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        objects.forEach(object -> array.add(object.node));
+        return Json.pretty(array) + "\n";
     }
 }

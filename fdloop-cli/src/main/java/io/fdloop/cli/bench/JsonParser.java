@@ -1,35 +1,36 @@
 package io.fdloop.cli.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for fio's output (and the tests' reading of bench's own): objects become
- * {@link Map}s in document order, arrays {@link List}s, numbers {@link Double}s.
+ * Reads fio's JSON output (and, in the tests, bench's own) with Jackson: objects become {@link Map}s
+ * in document order, arrays {@link List}s, numbers {@link Double}s.
  *
- * <p><b>Not thread-safe</b>: one parse per instance.
+ * <p><b>Stateless; thread-safe.</b>
  */
 public final class JsonParser {
-    private final String text;
-    private int at;
-
-    private JsonParser(String text) {
-        this.text = text;
+    private JsonParser() {
     }
 
     /** The value {@code text} holds (leading non-JSON lines, as fio sometimes prints, are skipped). */
     public static Object parse(String text) {
-        int start = firstOf(text, '{', '[');
+        int object = text.indexOf('{');
+        int array = text.indexOf('[');
+        int start = object < 0 ? array : array < 0 ? object : Math.min(object, array);
         if (start < 0) {
             throw new IllegalArgumentException("no JSON object or array in: " + abbreviate(text));
         }
-        JsonParser parser = new JsonParser(text);
-        parser.at = start;
-        Object value = parser.value();
-        parser.skipSpace();
-        return value;
+        try {
+            return plain(Json.MAPPER.readTree(text.substring(start)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + "): " + abbreviate(text), e);
+        }
     }
 
     /** The value at {@code path} (object keys) under {@code root}, or null. */
@@ -44,149 +45,27 @@ public final class JsonParser {
         return node;
     }
 
-    private Object value() {
-        skipSpace();
-        char c = peek();
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> number();
-        };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        at++;
-        skipSpace();
-        if (peek() == '}') {
-            at++;
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.properties().forEach(field -> map.put(field.getKey(), plain(field.getValue())));
             return map;
         }
-        while (true) {
-            skipSpace();
-            String key = string();
-            skipSpace();
-            expect(':');
-            map.put(key, value());
-            skipSpace();
-            if (peek() == ',') {
-                at++;
-            } else {
-                expect('}');
-                return map;
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        at++;
-        skipSpace();
-        if (peek() == ']') {
-            at++;
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(element -> list.add(plain(element)));
             return list;
         }
-        while (true) {
-            list.add(value());
-            skipSpace();
-            if (peek() == ',') {
-                at++;
-            } else {
-                expect(']');
-                return list;
-            }
+        if (node.isNumber()) {
+            return node.doubleValue();
         }
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder out = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            char e = next();
-            switch (e) {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'u' -> {
-                    out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-                    at += 4;
-                }
-                default -> out.append(e);
-            }
+        if (node.isBoolean()) {
+            return node.booleanValue();
         }
+        return node.isNull() ? null : node.asText();
     }
 
-    private Double number() {
-        int start = at;
-        while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-            at++;
-        }
-        if (start == at) {
-            throw error("a value");
-        }
-        return Double.valueOf(text.substring(start, at));
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, at)) {
-            throw error(word);
-        }
-        at += word.length();
-        return value;
-    }
-
-    private void skipSpace() {
-        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-            at++;
-        }
-    }
-
-    private char peek() {
-        if (at >= text.length()) {
-            throw error("more input");
-        }
-        return text.charAt(at);
-    }
-
-    private char next() {
-        char c = peek();
-        at++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw error("'" + c + "'");
-        }
-        at++;
-    }
-
-    private IllegalArgumentException error(String expected) {
-        return new IllegalArgumentException("bad JSON at character " + at + ": expected " + expected + " near "
-                + abbreviate(text.substring(Math.max(0, at - 20))));
-    }
-
-    private static int firstOf(String text, char a, char b) {
-        int i = text.indexOf(a);
-        int j = text.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 }

@@ -67,7 +67,7 @@ public final class HttpJson {
                 }
             }
             if (!versus.isEmpty()) {
-                o.raw("vs", "[" + String.join(", ", versus.stream().map(JsonObject::toString).toList()) + "]");
+                o.objects("vs", versus);
             }
             objects.add(o);
         }

@@ -1,5 +1,6 @@
 package io.fdloop.cli.bench.journal;
 
+import io.fdloop.cli.bench.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,17 +66,24 @@ final class JournalTable {
     }
 
     static String json(List<JournalResult> results) {
-        List<String> objects = new ArrayList<>();
+        List<JsonObject> objects = new ArrayList<>();
         for (JournalResult r : results) {
-            objects.add(String.format(Locale.ROOT, "{\"engine\": \"%s\", \"record_bytes\": %d, \"producers\": %d, "
-                            + "\"records\": %d, \"seconds\": %.3f, \"records_per_s\": %.1f, \"mib_per_s\": %.2f, "
-                            + "\"p50_us\": %s, \"p99_us\": %s, \"p999_us\": %s, \"max_us\": %s, \"syncs_per_record\": %s, "
-                            + "\"cpu_us_per_record\": %s}",
-                    r.engine(), r.job().recordSize(), r.job().producers(), r.records(), r.seconds(), r.recordsPerSecond(),
-                    r.mibPerSecond(), number(r.p50Us()), number(r.p99Us()), number(r.p999Us()), number(r.maxUs()),
-                    number(r.syncsPerRecord()), number(r.cpuUsPerRecord())));
+            objects.add(new JsonObject()
+                    .string("engine", r.engine())
+                    .integer("record_bytes", r.job().recordSize())
+                    .integer("producers", r.job().producers())
+                    .integer("records", r.records())
+                    .number("seconds", r.seconds(), 3)
+                    .number("records_per_s", r.recordsPerSecond(), 1)
+                    .number("mib_per_s", r.mibPerSecond(), 2)
+                    .number("p50_us", r.p50Us(), 3)
+                    .number("p99_us", r.p99Us(), 3)
+                    .number("p999_us", r.p999Us(), 3)
+                    .number("max_us", r.maxUs(), 3)
+                    .number("syncs_per_record", r.syncsPerRecord(), 4)
+                    .number("cpu_us_per_record", r.cpuUsPerRecord(), 3));
         }
-        return objects.isEmpty() ? "[]\n" : "[\n  " + String.join(",\n  ", objects) + "\n]\n";
+        return JsonObject.array(objects);
     }
 
     private static JournalResult find(List<JournalResult> results, String engine, JournalResult like) {
@@ -120,7 +128,4 @@ final class JournalTable {
         return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
-    private static String number(double value) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? "null" : String.format(Locale.ROOT, "%.3f", value);
-    }
 }
