@@ -2,10 +2,6 @@ package io.fdloop;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -60,27 +56,8 @@ class CloseRaceTest {
 
     @Test
     void shouldGiveSignalsBackToTheJvmWhenOnSignalRacesClose() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                SignalRaceChild.class.getName(), Integer.toString(10 * ROUNDS))
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.equals("RACED")) {
-                    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start();
-                    assertEquals(0, kill.waitFor(), "kill -TERM " + child.pid());
-                }
-            }
-        } finally {
-            if (!child.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
-        }
-        assertTrue(output.contains("RACED"), String.join("\n", output));
-        assertEquals(128 + 15, child.exitValue(),
-                "SIGTERM ran the JVM's own handler (exit status 143); child output:\n" + String.join("\n", output));
+        ChildJvm.Output child = ChildJvm.run(SignalRaceChild.class, List.of(), "RACED", Integer.toString(10 * ROUNDS));
+        assertTrue(child.lines().contains("RACED"), child.toString());
+        assertEquals(128 + 15, child.exitCode(), "SIGTERM ran the JVM's own handler (exit status 143); " + child);
     }
 }

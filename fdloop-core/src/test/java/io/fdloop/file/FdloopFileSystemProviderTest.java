@@ -1,18 +1,13 @@
 package io.fdloop.file;
 
+import io.fdloop.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An unmodified application run with {@code -Djava.nio.file.spi.DefaultFileSystemProvider} set to
@@ -32,40 +27,16 @@ class FdloopFileSystemProviderTest {
     }
 
     private static List<String> runChild(Class<?> main, String property, String argument) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FdloopFileSystemProvider.class.getName(), property,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                main.getName(), argument)
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-            }
-        }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, child.exitValue(), String.join("\n", output));
-        return output;
+        ChildJvm.Output child = ChildJvm.run(main, List.of(
+                "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FdloopFileSystemProvider.class.getName(), property),
+                null, argument);
+        assertEquals(0, child.exitCode(), child.toString());
+        return child.lines();
     }
 
     @Test
     void shouldGiveAnUnmodifiedApplicationFdloopChannelsAndLeaveTheRestAlone() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FdloopFileSystemProvider.class.getName(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ProviderChild.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-            }
-        }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        String all = String.join("\n", output);
-        assertEquals(0, child.exitValue(), all);
+        List<String> output = runChild(ProviderChild.class, "-Dfdloop.test=provider", dir.toString());
         assertEquals(List.of(
                 "provider io.fdloop.file.FdloopFileSystemProvider",
                 "channel io.fdloop.internal.channel.FdloopAsyncChannel",

@@ -1,5 +1,6 @@
 package io.fdloop.cli.bench.http;
 
+import io.fdloop.cli.bench.EngineChoice;
 import io.fdloop.cli.bench.FdloopCommands;
 import io.fdloop.cli.bench.GroupedBarPlot;
 import io.fdloop.cli.bench.Progress;
@@ -40,17 +41,7 @@ public final class HttpBenchmark {
 
     /** The engines asked for; IllegalArgumentException naming the known ones for an unknown name. */
     public List<HttpEngine> selected() {
-        List<HttpEngine> all = HttpEngines.all(commands);
-        if (engineNames == null) {
-            return all;
-        }
-        List<HttpEngine> chosen = new ArrayList<>();
-        for (String name : engineNames) {
-            chosen.add(all.stream().filter(e -> e.name().equals(name.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown --http engine " + name.trim() + "; known: "
-                            + String.join(", ", HttpEngines.names(commands)))));
-        }
-        return chosen;
+        return EngineChoice.byName(HttpEngines.all(commands), engineNames, HttpEngine::name, "--http");
     }
 
     /** Runs; 0 when everything available ran, 1 when something failed, 2 when nothing could run. */

@@ -1,5 +1,6 @@
 package io.fdloop.cli.bench.net;
 
+import io.fdloop.cli.bench.EngineChoice;
 import io.fdloop.cli.bench.FdloopCommands;
 import io.fdloop.cli.bench.GroupedBarPlot;
 import io.fdloop.cli.bench.Progress;
@@ -40,18 +41,7 @@ public final class EchoBenchmark {
 
     /** The engines asked for, in the order given; IllegalArgumentException naming the known ones for an unknown name. */
     public List<EchoEngine> selected() {
-        List<EchoEngine> all = EchoEngines.all(commands);
-        if (engineNames == null) {
-            return all;
-        }
-        List<EchoEngine> chosen = new ArrayList<>();
-        for (String name : engineNames) {
-            EchoEngine engine = all.stream().filter(e -> e.name().equals(name.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown --net echo engine " + name.trim()
-                            + "; known: " + String.join(", ", EchoEngines.names(commands))));
-            chosen.add(engine);
-        }
-        return chosen;
+        return EngineChoice.byName(EchoEngines.all(commands), engineNames, EchoEngine::name, "--net echo");
     }
 
     /** Runs; 0 when every available engine ran, 1 when one failed, 2 when nothing could run. */
