@@ -291,6 +291,40 @@ public interface AsyncFile extends AutoCloseable {
      */
     CompletableFuture<Void> fdatasync();
 
+    /**
+     * Writes {@code src} at {@code position}, then, once every byte is written, flushes it as
+     * {@link #fdatasync()} does: the future completes with the bytes written when they are durable.
+     * A write-ahead log's commit in one request. Any thread.
+     *
+     * <p>On io_uring the two go out in one submission, the write flagged {@code IOSQE_IO_LINK}, so the
+     * kernel starts the sync the moment the write completes, without a trip through the loop. On
+     * Linux AIO, which cannot link requests, the backend issues the sync itself when the write's
+     * completion is reaped (no handler runs in between). On the thread backend one worker performs
+     * {@code pwrite} and then {@code fdatasync}.
+     *
+     * <p>A failed write fails the operation with the write's error and no sync is issued; a short
+     * write (fewer bytes than asked, as at the end of a device) fails it with an
+     * {@link IOException} saying so, since nothing of it is known to be durable; a failed sync fails
+     * it with the sync's error; a {@link io.fdloop.NativeIOException}'s {@code call()} says which
+     * ({@code "pwrite"} or {@code "fdatasync"}). After a failed sync, as after any failed fsync on Linux, the data's state
+     * is unknown: the page cache may have dropped what it could not write, so do not retry the sync.
+     *
+     * @param src      the bytes
+     * @param position the file offset
+     * @return the bytes written (all of {@code src}), once durable
+     */
+    CompletableFuture<Integer> writeAndFdatasync(MemorySegment src, long position);
+
+    /**
+     * {@link #writeAndFdatasync(MemorySegment, long)} from a direct buffer's remaining bytes,
+     * advancing its position. Any thread.
+     *
+     * @param src      a direct buffer
+     * @param position the file offset
+     * @return the bytes written, once durable
+     */
+    CompletableFuture<Integer> writeAndFdatasync(ByteBuffer src, long position);
+
     // ---- callbacks ------------------------------------------------------------------------
 
     /**
@@ -400,6 +434,30 @@ public interface AsyncFile extends AutoCloseable {
      * @param callback   receives 0, or the failure
      */
     <A> void fdatasync(A attachment, IoCallback<? super A> callback);
+
+    /**
+     * {@link #writeAndFdatasync(MemorySegment, long)} with a callback (see
+     * {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param src        the bytes
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written once durable, or the failure
+     */
+    <A> void writeAndFdatasync(MemorySegment src, long position, A attachment, IoCallback<? super A> callback);
+
+    /**
+     * {@link #writeAndFdatasync(ByteBuffer, long)} with a callback (see
+     * {@link #read(MemorySegment, long, Object, IoCallback)}).
+     *
+     * @param <A>        the attachment's type
+     * @param src        a direct buffer
+     * @param position   the file offset
+     * @param attachment handed back to the callback
+     * @param callback   receives the bytes written once durable, or the failure
+     */
+    <A> void writeAndFdatasync(ByteBuffer src, long position, A attachment, IoCallback<? super A> callback);
 
     // ---- closing --------------------------------------------------------------------------
 

@@ -187,6 +187,56 @@ abstract class AsyncFileContract {
 
     @ParameterizedTest(name = "direct={0}")
     @ValueSource(booleans = {true, false})
+    void shouldWriteAndFdatasyncAsOneRequest(boolean direct) throws Exception {
+        int count = 200;
+        try (AsyncFile file = open(direct)) {
+            MemorySegment blocks = AlignedBuffers.allocate(arena, 4096L * count, 4096);
+            for (int i = 0; i < count; i++) {
+                blocks.asSlice(4096L * i, 4096).fill((byte) (i + 1));
+            }
+            List<CompletableFuture<Integer>> durable = new ArrayList<>();
+            AtomicInteger offLoop = new AtomicInteger();
+            CompletableFuture<Void> issued = new CompletableFuture<>();
+            loop.execute(() -> { // one iteration: every pair goes out in the same submission
+                for (int i = 0; i < count; i++) {
+                    CompletableFuture<Integer> done = new CompletableFuture<>();
+                    durable.add(done);
+                    file.writeAndFdatasync(blocks.asSlice(4096L * i, 4096), 4096L * i, done, (d, result, failure) -> {
+                        if (!loop.inLoop()) {
+                            offLoop.incrementAndGet();
+                        }
+                        if (failure != null) {
+                            d.completeExceptionally(failure);
+                        } else {
+                            d.complete(result);
+                        }
+                    });
+                }
+                issued.complete(null);
+            });
+            issued.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < count; i++) {
+                assertEquals(4096, durable.get(i).get(30, TimeUnit.SECONDS), "block " + i);
+            }
+            assertEquals(0, offLoop.get(), "completions ran off the loop thread");
+
+            ByteBuffer last = AlignedBuffers.allocateDirect(4096, 4096);
+            fill(last, (byte) 0x5a);
+            assertEquals(4096, file.writeAndFdatasync(last, 4096L * count).get(10, TimeUnit.SECONDS));
+            assertFalse(last.hasRemaining(), "the buffer's position advanced");
+
+            byte[] onDisk = Files.readAllBytes(file.path());
+            assertEquals(4096 * (count + 1), onDisk.length);
+            for (int i = 0; i < count; i++) {
+                assertEquals((byte) (i + 1), onDisk[4096 * i], "block " + i);
+                assertEquals((byte) (i + 1), onDisk[4096 * i + 4095], "block " + i);
+            }
+            assertEquals((byte) 0x5a, onDisk[4096 * count]);
+        }
+    }
+
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
     void shouldReadAndWriteVectorsAndAdvanceByteBuffers(boolean direct) throws Exception {
         try (AsyncFile file = open(direct)) {
             ByteBuffer a = AlignedBuffers.allocateDirect(4096, 4096);
@@ -269,6 +319,7 @@ abstract class AsyncFileContract {
         }
         try (AsyncFile readOnly = AsyncFile.open(loop, path)) {
             failure(readOnly.write(buffer, 0), NonWritableChannelException.class);
+            failure(readOnly.writeAndFdatasync(buffer, 0), NonWritableChannelException.class);
             assertEquals(4096, readOnly.read(buffer, 0).get(10, TimeUnit.SECONDS));
         }
     }

@@ -75,14 +75,16 @@ class JournalFaultTest {
         return outcome;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"THREADS, EIO", "THREADS, ENOSPC", "AIO, EIO", "AIO, ENOSPC"})
-    void shouldFailOnlyTheBatchWhoseWriteFailedAndGoOn(FileBackend backend, String errno) throws Exception {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"THREADS, EIO, FDATASYNC", "THREADS, ENOSPC, FDATASYNC", "AIO, EIO, FDATASYNC", "AIO, ENOSPC, FDATASYNC",
+            "THREADS, EIO, LINKED_FDATASYNC", "AIO, ENOSPC, LINKED_FDATASYNC"})
+    void shouldFailOnlyTheBatchWhoseWriteFailedAndGoOn(FileBackend backend, String errno, Durability durability)
+            throws Exception {
         FaultySyscalls syscalls = new FaultySyscalls();
         syscalls.writeErrno = errno.equals("EIO") ? Errno.EIO : Errno.ENOSPC;
         List<Long> completed = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
-        try (Journal journal = open(backend, syscalls, Durability.FDATASYNC)) {
+        try (Journal journal = open(backend, syscalls, durability)) {
             Outcome before = appendAll(journal, 0, 50);
             syscalls.writesToFail.set(1);
             Outcome during = appendAll(journal, 50, 100);
@@ -113,13 +115,14 @@ class JournalFaultTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"THREADS, EIO", "THREADS, ENOSPC", "AIO, EIO", "AIO, ENOSPC"})
-    void shouldFailTheJournalWhenASyncFails(FileBackend backend, String errno) throws Exception {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"THREADS, EIO, FDATASYNC", "THREADS, ENOSPC, FDATASYNC", "AIO, EIO, FDATASYNC", "AIO, ENOSPC, FDATASYNC",
+            "THREADS, ENOSPC, LINKED_FDATASYNC", "AIO, EIO, LINKED_FDATASYNC"})
+    void shouldFailTheJournalWhenASyncFails(FileBackend backend, String errno, Durability durability) throws Exception {
         FaultySyscalls syscalls = new FaultySyscalls();
         syscalls.syncErrno = errno.equals("EIO") ? Errno.EIO : Errno.ENOSPC;
         List<Long> completed = new ArrayList<>();
-        try (Journal journal = open(backend, syscalls, Durability.FDATASYNC)) {
+        try (Journal journal = open(backend, syscalls, durability)) {
             Outcome before = appendAll(journal, 0, 50);
             assertEquals(List.of(), before.failures());
             completed.addAll(before.completed());

@@ -237,8 +237,18 @@ final class FileEngine implements CompletionSink, ShutdownParticipant {
         Object held = ops.held(slot);
         Operation op = ops.operation(slot);
         boolean abandoned = ops.isAbandoned(slot);
+        Throwable failure;
+        if (op == Operation.WRITE_FDATASYNC) {
+            // With the write's result recorded, the result is the sync's; else the write's (the sync never ran).
+            boolean syncResult = ops.firstStep(slot) != OpTable.NO_RESULT;
+            long written = syncResult ? ops.firstStep(slot) : result;
+            failure = file.checks().writeThenSyncFailure(written, ops.length(slot), ops.position(slot), syncResult,
+                    result, !file.isOpen());
+            result = written;
+        } else {
+            failure = result < 0 ? file.checks().completionFailure(op, result, !file.isOpen()) : null;
+        }
         ops.release(slot);
-        Throwable failure = result < 0 ? file.checks().completionFailure(op, result, !file.isOpen()) : null;
         Object user = held;
         if (held instanceof BounceBuffers.Bounce bounce) {
             user = bounce.user;

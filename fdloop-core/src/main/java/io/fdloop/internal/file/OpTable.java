@@ -17,12 +17,16 @@ import java.util.Arrays;
  * <p><b>Loop thread only.</b> Backends that hand work to other threads copy what they need.
  */
 public final class OpTable {
+    /** {@link #firstStep} of an operation whose first step has not completed. */
+    public static final long NO_RESULT = Long.MIN_VALUE;
+
     private Operation[] operation;
     private int[] fd;
     private GuardedFd[] guard;
     private long[] address;
     private long[] length;
     private long[] position;
+    private long[] firstStep;
     private int[] vectorCount;
     private IoCallback<?>[] callback;
     private Object[] attachment;
@@ -65,6 +69,7 @@ public final class OpTable {
         length[slot] = 0;
         position[slot] = 0;
         vectorCount[slot] = 0;
+        firstStep[slot] = NO_RESULT;
         held[slot] = null;
         return slot;
     }
@@ -152,6 +157,18 @@ public final class OpTable {
         return vectorCount[slot];
     }
 
+    /**
+     * Of an operation in two steps ({@link Operation#WRITE_FDATASYNC}): the first step's result,
+     * which its backend records when that step completes; {@link #NO_RESULT} before.
+     */
+    public long firstStep(int slot) {
+        return firstStep[slot];
+    }
+
+    public void recordFirstStep(int slot, long result) {
+        firstStep[slot] = result;
+    }
+
     IoCallback<?> callback(int slot) {
         return callback[slot];
     }
@@ -176,6 +193,7 @@ public final class OpTable {
             address = new long[capacity];
             length = new long[capacity];
             position = new long[capacity];
+            firstStep = new long[capacity];
             vectorCount = new int[capacity];
             callback = new IoCallback<?>[capacity];
             attachment = new Object[capacity];
@@ -191,6 +209,7 @@ public final class OpTable {
         address = Arrays.copyOf(address, capacity);
         length = Arrays.copyOf(length, capacity);
         position = Arrays.copyOf(position, capacity);
+        firstStep = Arrays.copyOf(firstStep, capacity);
         vectorCount = Arrays.copyOf(vectorCount, capacity);
         callback = Arrays.copyOf(callback, capacity);
         attachment = Arrays.copyOf(attachment, capacity);

@@ -241,6 +241,16 @@ public final class OpenFile implements AsyncFile {
         return future(Operation.FDATASYNC, null, 0).thenApply(ignored -> null);
     }
 
+    @Override
+    public CompletableFuture<Integer> writeAndFdatasync(MemorySegment src, long position) {
+        return future(Operation.WRITE_FDATASYNC, Objects.requireNonNull(src, "src"), position);
+    }
+
+    @Override
+    public CompletableFuture<Integer> writeAndFdatasync(ByteBuffer src, long position) {
+        return future(Operation.WRITE_FDATASYNC, Objects.requireNonNull(src, "src"), position);
+    }
+
     private CompletableFuture<Integer> future(Operation op, Object buffer, long position) {
         CompletableFuture<Integer> future = host.newFuture();
         start(op, buffer, position, future, TO_FUTURE);
@@ -297,6 +307,16 @@ public final class OpenFile implements AsyncFile {
     @Override
     public <A> void fdatasync(A attachment, IoCallback<? super A> callback) {
         start(Operation.FDATASYNC, null, 0, attachment, callback);
+    }
+
+    @Override
+    public <A> void writeAndFdatasync(MemorySegment src, long position, A attachment, IoCallback<? super A> callback) {
+        start(Operation.WRITE_FDATASYNC, Objects.requireNonNull(src, "src"), position, attachment, callback);
+    }
+
+    @Override
+    public <A> void writeAndFdatasync(ByteBuffer src, long position, A attachment, IoCallback<? super A> callback) {
+        start(Operation.WRITE_FDATASYNC, Objects.requireNonNull(src, "src"), position, attachment, callback);
     }
 
     /** Any thread: hops onto the loop; there, checks and issues, or delivers the refusal from the loop. */

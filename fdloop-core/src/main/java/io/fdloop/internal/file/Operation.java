@@ -11,7 +11,9 @@ public enum Operation {
     READV("preadv"),
     WRITEV("pwritev"),
     FSYNC("fsync"),
-    FDATASYNC("fdatasync");
+    FDATASYNC("fdatasync"),
+    /** A write, then fdatasync once it has written every byte: durable when it completes. */
+    WRITE_FDATASYNC("pwrite+fdatasync");
 
     private final String callName;
 
@@ -31,7 +33,7 @@ public enum Operation {
 
     /** Whether the kernel reads from the operation's buffers. */
     public boolean writesFromBuffers() {
-        return this == WRITE || this == WRITEV;
+        return this == WRITE || this == WRITEV || this == WRITE_FDATASYNC;
     }
 
     /** Whether the operation's address is an iovec array and its count the number of buffers. */

@@ -105,6 +105,23 @@ final class RequestChecks {
     }
 
     /** The exception for a completion with {@code negativeErrno}; {@code closing}: the file is closing. */
+    /**
+     * Why a {@link Operation#WRITE_FDATASYNC} failed, or null: the write's result decides first
+     * ({@code written} of {@code length} bytes at {@code position}), then the sync's
+     * ({@code syncResult}, when {@code syncRan}).
+     */
+    Throwable writeThenSyncFailure(long written, long length, long position, boolean syncRan, long syncResult,
+                                   boolean closing) {
+        if (written < 0) {
+            return completionFailure(Operation.WRITE, written, closing);
+        }
+        if (written != length || !syncRan) {
+            return new IOException("a short write to " + path + ": " + written + " of " + length + " bytes at offset "
+                    + position + "; the sync was not issued, so none of them is known to be durable");
+        }
+        return syncResult < 0 ? completionFailure(Operation.FDATASYNC, syncResult, closing) : null;
+    }
+
     Throwable completionFailure(Operation op, long negativeErrno, boolean closing) {
         if (closing && (negativeErrno == -Errno.ECANCELED || negativeErrno == -Errno.EBADF)) {
             AsynchronousCloseException closed = new AsynchronousCloseException();

@@ -7,13 +7,13 @@ import io.fdloop.journal.JournalFailedException;
 import io.fdloop.journal.JournalStats;
 
 import io.fdloop.EventLoop;
+import io.fdloop.NativeIOException;
 import io.fdloop.file.IoHandler;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  *     └────────────────────────────────────┴─────────── drain again ◀─────────────────────────────┘
  * </pre>
  *
- * A write that fails fails its records only: the filling batch is laid out again from where the
+ * With {@code LINKED_FDATASYNC} the write and the sync are one request
+ * ({@code AsyncFile.writeAndFdatasync}). A write that fails fails its records only: the filling batch is laid out again from where the
  * failed one began, so the journal goes on without a hole. A failed sync (or, with O_DSYNC, a
  * failed write) fails the journal: that batch, everything queued and every later append. A batch
  * never spans two segments, and a new segment is begun only once nothing is in flight, so data
@@ -72,6 +73,24 @@ public final class Committer {
         @Override
         public void failed(Throwable error, Batch batch) {
             writeFailed(batch, error);
+        }
+    };
+    private final IoHandler<Batch> onCommitted = new IoHandler<>() {
+        @Override
+        public void completed(int bytes, Batch batch) {
+            bytesWritten += bytes;
+            syncs++;
+            durable(batch);
+        }
+
+        @Override
+        public void failed(Throwable error, Batch batch) {
+            if (error instanceof NativeIOException e && e.call().equals("fdatasync")) {
+                syncs++;
+                poison("fdatasync", batch, error);
+            } else {
+                writeFailed(batch, error); // the write failed or was short: no sync ran
+            }
         }
     };
     private final IoHandler<Batch> onSynced = new IoHandler<>() {
@@ -258,7 +277,13 @@ public final class Committer {
         try {
             next = preparer.take(segmentReady);
         } catch (IOException e) {
-            failQueued(e);
+            if (e.getCause() instanceof ClosedChannelException) {
+                IllegalStateException closed = loopClosed(e); // the segment's writes were cut off by the loop's close
+                failQueued(closed);
+                terminate(closed);
+            } else {
+                failQueued(e);
+            }
             return false;
         }
         if (next == null) {
@@ -289,7 +314,11 @@ public final class Committer {
         Batch next = spare();
         next.begin(current, batch.writeOffset(), batch.lastCrc, batch, blockSize);
         filling = next;
-        batch.segment.file.write(write, batch.fileOffset, batch, onWritten);
+        if (durability == Durability.LINKED_FDATASYNC) {
+            batch.segment.file.writeAndFdatasync(write, batch.fileOffset, batch, onCommitted);
+        } else {
+            batch.segment.file.write(write, batch.fileOffset, batch, onWritten);
+        }
     }
 
     private void written(Batch batch, int bytes) {
@@ -468,8 +497,9 @@ public final class Committer {
             fail(filling, cause);
         }
         failRemaining();
-        CompletableFuture<Void> segmentClosed = current != null ? current.file.closeAsync() : CompletableFuture.completedFuture(null);
-        
+        if (current != null) {
+            current.file.closeAsync();
+        }
         whenTerminated.run();
     }
 

@@ -187,11 +187,9 @@ public final class SegmentPreparer {
                 try {
                     segment = prepare(sequence);
                 } catch (IOException e) {
-                    problem = new IOException("cannot prepare journal segment " + sequence + " in " + directory.path
-                            + ": " + e.getMessage(), e);
+                    problem = preparationFailed(sequence, e);
                 } catch (CompletionException e) {
-                    problem = new IOException("cannot prepare journal segment " + sequence + " in " + directory.path
-                            + ": " + e.getCause().getMessage(), e.getCause());
+                    problem = preparationFailed(sequence, e.getCause());
                 }
                 Runnable notify;
                 synchronized (lock) {
@@ -227,6 +225,11 @@ public final class SegmentPreparer {
             }
             stopped.complete(null);
         }
+    }
+
+    private IOException preparationFailed(long sequence, Throwable cause) {
+        String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new IOException("cannot prepare journal segment " + sequence + " in " + directory.path + ": " + why, cause);
     }
 
     private Segment prepare(long sequence) throws IOException {

@@ -40,6 +40,8 @@ public final class IoUringLayout {
             SQE_SPLICE_FD_IN = 44, SQE_ADDR3 = 48;
     public static final long CQE_SIZE = 16;
     public static final long CQE_USER_DATA = 0, CQE_RES = 8, CQE_FLAGS = 12;
+    /** {@code sqe.flags}: the next entry starts only once this one has succeeded (a failure or short transfer cancels it). */
+    public static final byte IOSQE_IO_LINK = 1 << 2;
     /** {@code cqe.flags}: more completions will come for the same request (multishot). */
     public static final int CQE_F_MORE = 1 << 1;
 

@@ -12,7 +12,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import static io.fdloop.internal.linux.IoUringLayout.CQE_F_MORE;
+import static io.fdloop.internal.linux.IoUringLayout.IOSQE_IO_LINK;
+import static io.fdloop.internal.linux.IoUringLayout.SQE_FLAGS;
 import static io.fdloop.internal.linux.IoUringLayout.SQE_SIZE;
+import static io.fdloop.internal.linux.IoUringLayout.SQE_USER_DATA;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -47,6 +51,13 @@ public final class LoopRing implements CompletionSource {
         /** Whether it has requests queued or in flight. */
         boolean busy();
 
+        /**
+         * The request {@code value} was submitted with {@code IOSQE_IO_LINK} but the kernel took it
+         * without the entry after it (a partial {@code io_uring_enter}): the two run independently.
+         */
+        default void linkCut(long value) {
+        }
+
         /** The ring is closing with the loop; nothing more will be completed. */
         default void ringClosed() {
         }
@@ -71,6 +82,11 @@ public final class LoopRing implements CompletionSource {
                 sqes.set(JAVA_LONG, sqe + offset, 0L);
             }
             return sqe;
+        }
+
+        /** Whether {@code entries} more entries fit this iteration: for requests that go out together or not at all. */
+        public boolean hasRoomFor(int entries) {
+            return room - filled >= entries;
         }
 
         /** The mapped submission entries. */
@@ -197,6 +213,9 @@ public final class LoopRing implements CompletionSource {
         }
         int r = ring.enter(unsubmitted);
         if (r >= 0) {
+            if (r > 0 && r < unsubmitted) {
+                noticeCutLink(ring.publishedEntryOffset(unsubmitted - r + 1)); // the last entry taken
+            }
             unsubmitted -= r;
             return r;
         }
@@ -207,6 +226,19 @@ public final class LoopRing implements CompletionSource {
             return 0;
         }
         throw new IllegalStateException(Errors.describe("io_uring_enter", -r, null));
+    }
+
+    /**
+     * The kernel took entries up to {@code lastTaken} only: when that one was linked to the next, it
+     * ran without its link (the kernel submits an unterminated chain as it stands), and the next,
+     * taken by a later call, does not wait for it. Its user is told, so that it can restore the order.
+     */
+    private void noticeCutLink(long lastTaken) {
+        MemorySegment sqes = ring.sqes;
+        if ((sqes.get(JAVA_BYTE, lastTaken + SQE_FLAGS) & IOSQE_IO_LINK) != 0) {
+            long userData = sqes.get(JAVA_LONG, lastTaken + SQE_USER_DATA);
+            users[(int) (userData >>> TAG_SHIFT)].linkCut(userData & VALUE_MASK);
+        }
     }
 
     @Override

@@ -140,6 +140,11 @@ final class UringRing implements AutoCloseable {
         return SQE_SIZE * ((sqTail + index) & sqMask);
     }
 
+    /** The offset in {@link #sqes} of the entry {@code back} places before the next one to fill (1: the last published). */
+    long publishedEntryOffset(int back) {
+        return SQE_SIZE * ((sqTail - back) & sqMask);
+    }
+
     /** Makes {@code count} filled entries visible to the kernel. */
     void publish(int count) {
         sqTail += count;

@@ -33,6 +33,7 @@ final class FdloopJournalEngine implements JournalEngine {
     public String durability() {
         return switch (durability) {
             case FDATASYNC -> "O_DIRECT write + fdatasync per batch";
+            case LINKED_FDATASYNC -> "O_DIRECT write linked to fdatasync, one request per batch";
             case DSYNC -> "O_DIRECT|O_DSYNC write per batch";
             case NONE -> "O_DIRECT write completed (no flush)";
         };

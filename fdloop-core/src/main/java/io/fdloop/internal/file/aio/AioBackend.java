@@ -212,7 +212,12 @@ public final class AioBackend implements Backend, CompletionSource {
             case WRITEV -> Iocb.IOCB_CMD_PWRITEV;
             case FSYNC -> Iocb.IOCB_CMD_FSYNC;
             case FDATASYNC -> Iocb.IOCB_CMD_FDSYNC;
+            case WRITE_FDATASYNC -> ops.firstStep(slot) == OpTable.NO_RESULT ? Iocb.IOCB_CMD_PWRITE : Iocb.IOCB_CMD_FDSYNC;
         };
+        if (opcode == Iocb.IOCB_CMD_FDSYNC || opcode == Iocb.IOCB_CMD_FSYNC) {
+            Iocb.fill(iocbs, Iocb.SIZE * index, slot, opcode, ops.fd(slot), 0, 0, 0, eventFd); // the kernel wants them 0
+            return;
+        }
         Iocb.fill(iocbs, Iocb.SIZE * index, slot, opcode, ops.fd(slot), ops.address(slot),
                 op.isVectored() ? ops.vectorCount(slot) : ops.length(slot), ops.position(slot), eventFd);
     }
@@ -281,7 +286,15 @@ public final class AioBackend implements Backend, CompletionSource {
     private void onEvent(long data, long res) {
         inFlight--;
         reaped++;
-        sink.complete((int) data, res);
+        int slot = (int) data;
+        if (ops.operation(slot) == Operation.WRITE_FDATASYNC && ops.firstStep(slot) == OpTable.NO_RESULT
+                && res == ops.length(slot)) {
+            // Linux AIO cannot link requests: the sync goes out with this iteration's submissions.
+            ops.recordFirstStep(slot, res);
+            pending.add(slot);
+            return;
+        }
+        sink.complete(slot, res);
     }
 
     @Override

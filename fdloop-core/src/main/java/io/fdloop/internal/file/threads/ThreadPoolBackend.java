@@ -4,6 +4,7 @@ import io.fdloop.file.FileBackend;
 import io.fdloop.internal.file.Backend;
 import io.fdloop.internal.file.CompletionSink;
 import io.fdloop.internal.file.OpTable;
+import io.fdloop.internal.file.Operation;
 import io.fdloop.internal.file.SlotQueue;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Eventfd;
@@ -35,10 +36,12 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
     private final RequestQueue work = new RequestQueue(); // guarded by lock
     private int[] doneSlots = new int[64]; // guarded by lock
     private long[] doneResults = new long[64]; // guarded by lock
+    private long[] doneFirstSteps = new long[64]; // guarded by lock: a write's result before its sync's
     private int doneCount; // guarded by lock
     private boolean stopping; // guarded by lock
     private int[] takenSlots = new int[64]; // loop thread: the batch being delivered
     private long[] takenResults = new long[64];
+    private long[] takenFirstSteps = new long[64];
     private int outstanding; // loop thread: sent and not yet delivered
     private int[] cancelled = new int[64]; // loop thread: slots taken back from the work queue
     private long lastSignalCount; // loop thread
@@ -123,7 +126,7 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
             count = work.removeFd(fd, cancelled);
             wasEmpty = doneCount == 0;
             for (int i = 0; i < count; i++) {
-                addDone(cancelled[i], -Errno.ECANCELED);
+                addDone(cancelled[i], -Errno.ECANCELED, OpTable.NO_RESULT);
             }
         } finally {
             lock.unlock();
@@ -153,15 +156,20 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
             if (takenSlots.length < count) {
                 takenSlots = new int[doneSlots.length];
                 takenResults = new long[doneSlots.length];
+                takenFirstSteps = new long[doneSlots.length];
             }
             System.arraycopy(doneSlots, 0, takenSlots, 0, count);
             System.arraycopy(doneResults, 0, takenResults, 0, count);
+            System.arraycopy(doneFirstSteps, 0, takenFirstSteps, 0, count);
             doneCount = 0;
         } finally {
             lock.unlock();
         }
         outstanding -= count;
         for (int i = 0; i < count; i++) {
+            if (takenFirstSteps[i] != OpTable.NO_RESULT) {
+                ops.recordFirstStep(takenSlots[i], takenFirstSteps[i]);
+            }
             sink.complete(takenSlots[i], takenResults[i]);
         }
         return count;
@@ -222,7 +230,11 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
             } finally {
                 lock.unlock();
             }
-            complete(request.slot, perform(request));
+            if (request.operation == Operation.WRITE_FDATASYNC) {
+                performWriteThenSync(request);
+            } else {
+                complete(request.slot, perform(request), OpTable.NO_RESULT);
+            }
         }
     }
 
@@ -239,7 +251,7 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
                     case READV -> syscalls.preadv(r.fd, r.address, r.vectorCount, r.position);
                     case WRITEV -> syscalls.pwritev(r.fd, r.address, r.vectorCount, r.position);
                     case FSYNC -> syscalls.fsync(r.fd);
-                    case FDATASYNC -> syscalls.fdatasync(r.fd);
+                    case FDATASYNC, WRITE_FDATASYNC -> syscalls.fdatasync(r.fd);
                 };
                 if (result != -Errno.EINTR) {
                     return result;
@@ -252,12 +264,25 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
         }
     }
 
-    private void complete(int slot, long result) {
+    /** The write, then (when it wrote every byte) the sync, on this worker: one hand-off for both. */
+    private void performWriteThenSync(RequestQueue.Request r) {
+        Operation sync = r.operation;
+        r.operation = Operation.WRITE;
+        long written = perform(r);
+        r.operation = sync;
+        if (written != r.length) {
+            complete(r.slot, written, OpTable.NO_RESULT);
+        } else {
+            complete(r.slot, perform(r), written);
+        }
+    }
+
+    private void complete(int slot, long result, long firstStep) {
         boolean wasEmpty;
         lock.lock();
         try {
             wasEmpty = doneCount == 0;
-            addDone(slot, result);
+            addDone(slot, result, firstStep);
         } finally {
             lock.unlock();
         }
@@ -268,12 +293,14 @@ public final class ThreadPoolBackend implements Backend, CompletionSource {
     }
 
     /** Under the lock. */
-    private void addDone(int slot, long result) {
+    private void addDone(int slot, long result, long firstStep) {
         if (doneCount == doneSlots.length) {
             doneSlots = Arrays.copyOf(doneSlots, doneCount * 2);
             doneResults = Arrays.copyOf(doneResults, doneCount * 2);
+            doneFirstSteps = Arrays.copyOf(doneFirstSteps, doneCount * 2);
         }
         doneSlots[doneCount] = slot;
+        doneFirstSteps[doneCount] = firstStep;
         doneResults[doneCount++] = result;
     }
 
