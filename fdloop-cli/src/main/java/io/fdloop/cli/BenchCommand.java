@@ -129,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
     Path plot;
 
     @Option(names = "--journal", description = "Benchmark group-commit journals instead: fdloop's journal in each durability mode "
-            + "(fdloop-journal-fdatasync, -dsync, -none), a FileChannel writer thread doing group commit (filechannel) and "
+            + "(fdloop-journal-fdatasync, -linked_fdatasync, -dsync, -none), a FileChannel writer thread doing group commit (filechannel) and "
             + "ActiveMQ Artemis's AIO journal (artemis); --producers threads each append and wait, --record bytes each.")
     boolean journal;
 
