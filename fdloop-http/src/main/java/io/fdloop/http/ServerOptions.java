@@ -1,5 +1,7 @@
 package io.fdloop.http;
 
+import io.fdloop.net.NetMechanism;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +42,9 @@ public final class ServerOptions {
     private final Duration headerReadTimeout;
     private final Duration keepAliveTimeout;
     private final Duration sendTimeout;
+    private final Duration lingeringTimeout;
+    private final Duration shutdownTimeout;
+    private final NetMechanism mechanism;
     private final int maxConnections;
     private final int maxHeaderBytes;
     private final int maxTargetBytes;
@@ -63,6 +68,9 @@ public final class ServerOptions {
         this.headerReadTimeout = b.headerReadTimeout;
         this.keepAliveTimeout = b.keepAliveTimeout;
         this.sendTimeout = b.sendTimeout;
+        this.lingeringTimeout = b.lingeringTimeout;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.mechanism = b.mechanism;
         this.maxConnections = b.maxConnections;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxTargetBytes = b.maxTargetBytes;
@@ -146,6 +154,29 @@ public final class ServerOptions {
         return sendTimeout;
     }
 
+    /**
+     * How long a connection closed after a response (or a timeout) keeps reading and dropping what the
+     * client still sends, after this side's FIN, waiting for the client's: closing with unread data would
+     * answer it with a reset that can destroy the last response in the client's buffer. nginx's
+     * {@code lingering_close}, bounded as its {@code lingering_timeout}. Default 5 s.
+     */
+    public Duration lingeringTimeout() {
+        return lingeringTimeout;
+    }
+
+    /**
+     * How long a graceful shutdown lets the responses in flight finish before the connections still open
+     * are reset. Default 30 s.
+     */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** How the sockets reach the kernel ({@link NetMechanism#AUTO}: the best this host allows). Default AUTO. */
+    public NetMechanism mechanism() {
+        return mechanism;
+    }
+
     /** Connections open at once, over all loops; beyond it new ones are refused. Default 10,000. */
     public int maxConnections() {
         return maxConnections;
@@ -216,6 +247,8 @@ public final class ServerOptions {
                 && Objects.equals(accessLog, other.accessLog) && listing == other.listing
                 && dotfiles == other.dotfiles && headerReadTimeout.equals(other.headerReadTimeout)
                 && keepAliveTimeout.equals(other.keepAliveTimeout) && sendTimeout.equals(other.sendTimeout)
+                && lingeringTimeout.equals(other.lingeringTimeout) && shutdownTimeout.equals(other.shutdownTimeout)
+                && mechanism == other.mechanism
                 && maxConnections == other.maxConnections && maxHeaderBytes == other.maxHeaderBytes
                 && maxTargetBytes == other.maxTargetBytes && maxPipelinedRequests == other.maxPipelinedRequests
                 && maxDiscardedBodyBytes == other.maxDiscardedBodyBytes
@@ -228,7 +261,8 @@ public final class ServerOptions {
     @Override
     public int hashCode() {
         return Objects.hash(root, bindHost, port, loops, directIoThreshold, accessLog, listing, dotfiles,
-                headerReadTimeout, keepAliveTimeout, sendTimeout, maxConnections, maxHeaderBytes, maxTargetBytes,
+                headerReadTimeout, keepAliveTimeout, sendTimeout, lingeringTimeout, shutdownTimeout, mechanism,
+                maxConnections, maxHeaderBytes, maxTargetBytes,
                 maxPipelinedRequests, maxDiscardedBodyBytes, keepAliveRequests, maxRanges, openFileCacheEntries,
                 openFileCacheValidity, fileLookupThreads);
     }
@@ -239,6 +273,8 @@ public final class ServerOptions {
                 + ", directIoThreshold=" + directIoThreshold + ", accessLog=" + accessLog + ", listing=" + listing
                 + ", dotfiles=" + dotfiles + ", headerReadTimeout=" + headerReadTimeout
                 + ", keepAliveTimeout=" + keepAliveTimeout + ", sendTimeout=" + sendTimeout
+                + ", lingeringTimeout=" + lingeringTimeout + ", shutdownTimeout=" + shutdownTimeout
+                + ", mechanism=" + mechanism
                 + ", maxConnections=" + maxConnections + ", maxHeaderBytes=" + maxHeaderBytes
                 + ", maxTargetBytes=" + maxTargetBytes + ", maxPipelinedRequests=" + maxPipelinedRequests
                 + ", maxDiscardedBodyBytes=" + maxDiscardedBodyBytes + ", keepAliveRequests=" + keepAliveRequests
@@ -263,6 +299,9 @@ public final class ServerOptions {
         private Duration headerReadTimeout = Duration.ofSeconds(30);
         private Duration keepAliveTimeout = Duration.ofSeconds(60);
         private Duration sendTimeout = Duration.ofSeconds(60);
+        private Duration lingeringTimeout = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private NetMechanism mechanism = NetMechanism.AUTO;
         private int maxConnections = 10_000;
         private int maxHeaderBytes = 16 * 1024;
         private int maxTargetBytes = 8 * 1024;
@@ -290,6 +329,9 @@ public final class ServerOptions {
             headerReadTimeout = o.headerReadTimeout;
             keepAliveTimeout = o.keepAliveTimeout;
             sendTimeout = o.sendTimeout;
+            lingeringTimeout = o.lingeringTimeout;
+            shutdownTimeout = o.shutdownTimeout;
+            mechanism = o.mechanism;
             maxConnections = o.maxConnections;
             maxHeaderBytes = o.maxHeaderBytes;
             maxTargetBytes = o.maxTargetBytes;
@@ -360,6 +402,22 @@ public final class ServerOptions {
 
         public Builder sendTimeout(Duration timeout) {
             this.sendTimeout = positive("sendTimeout", timeout);
+            return this;
+        }
+
+        public Builder lingeringTimeout(Duration timeout) {
+            this.lingeringTimeout = positive("lingeringTimeout", timeout);
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = positive("shutdownTimeout", timeout);
+            return this;
+        }
+
+        /** Which socket mechanism serves the connections; one this host lacks is refused when the server starts. */
+        public Builder mechanism(NetMechanism mechanism) {
+            this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
             return this;
         }
 
