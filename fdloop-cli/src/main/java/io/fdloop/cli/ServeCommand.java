@@ -85,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 server = HttpServer.start(group, options);
             } catch (IOException e) {
-                System.err.println("fdloop serve: " + Errors.reason(e));
+                System.err.println("fdloop serve: " + (e.getMessage() != null ? e.getMessage() : Errors.reason(e)));
                 return 1;
             }
             EventLoop signals = group.loops().getFirst();
