@@ -52,6 +52,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listing", description = "List directories that have no index.html (default: 403).")
     boolean listing;
 
+    @Option(names = "--keepalive-requests", paramLabel = "N",
+            description = "Requests served on one connection before it is closed, as nginx's keepalive_requests"
+                    + " (default ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int keepAliveRequests;
+
     @Option(names = "--mechanism", description = "How sockets reach the kernel: auto, epoll or uring (default ${DEFAULT-VALUE}).",
             defaultValue = "auto")
     String mechanism;
@@ -70,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             ServerOptions.Builder builder = ServerOptions.builder(root.toAbsolutePath().normalize())
                     .bindHost(bind).port(port).directIoThreshold(directIoThreshold(directio)).listing(listing)
-                    .accessLog(accessLog == null ? null : accessLog.toAbsolutePath()).mechanism(choice);
+                    .accessLog(accessLog == null ? null : accessLog.toAbsolutePath()).mechanism(choice)
+                    .keepAliveRequests(keepAliveRequests);
             if (loops != null) {
                 builder.loops(loops);
             }

@@ -53,6 +53,7 @@ public final class ServerOptions {
     private final int keepAliveRequests;
     private final int maxRanges;
     private final int openFileCacheEntries;
+    private final int smallFileBytes;
     private final Duration openFileCacheValidity;
     private final int fileLookupThreads;
 
@@ -79,6 +80,7 @@ public final class ServerOptions {
         this.keepAliveRequests = b.keepAliveRequests;
         this.maxRanges = b.maxRanges;
         this.openFileCacheEntries = b.openFileCacheEntries;
+        this.smallFileBytes = b.smallFileBytes;
         this.openFileCacheValidity = b.openFileCacheValidity;
         this.fileLookupThreads = b.fileLookupThreads;
     }
@@ -226,6 +228,16 @@ public final class ServerOptions {
         return openFileCacheEntries;
     }
 
+    /**
+     * Open files up to this size are read into memory once (asynchronously, after their first response)
+     * and then sent copied behind their head, in the same {@code sendmsg}, instead of by {@code sendfile};
+     * each loop keeps at most 64 MiB of them, least recently used first out, for as long as the open-file
+     * cache trusts the file. 0 turns it off. Default 16 KiB.
+     */
+    public int smallFileBytes() {
+        return smallFileBytes;
+    }
+
     /** How long a cached file is trusted before it is looked up again. Default 60 s. */
     public Duration openFileCacheValidity() {
         return openFileCacheValidity;
@@ -253,7 +265,7 @@ public final class ServerOptions {
                 && maxTargetBytes == other.maxTargetBytes && maxPipelinedRequests == other.maxPipelinedRequests
                 && maxDiscardedBodyBytes == other.maxDiscardedBodyBytes
                 && keepAliveRequests == other.keepAliveRequests && maxRanges == other.maxRanges
-                && openFileCacheEntries == other.openFileCacheEntries
+                && openFileCacheEntries == other.openFileCacheEntries && smallFileBytes == other.smallFileBytes
                 && openFileCacheValidity.equals(other.openFileCacheValidity)
                 && fileLookupThreads == other.fileLookupThreads;
     }
@@ -264,7 +276,7 @@ public final class ServerOptions {
                 headerReadTimeout, keepAliveTimeout, sendTimeout, lingeringTimeout, shutdownTimeout, mechanism,
                 maxConnections, maxHeaderBytes, maxTargetBytes,
                 maxPipelinedRequests, maxDiscardedBodyBytes, keepAliveRequests, maxRanges, openFileCacheEntries,
-                openFileCacheValidity, fileLookupThreads);
+                smallFileBytes, openFileCacheValidity, fileLookupThreads);
     }
 
     @Override
@@ -279,6 +291,7 @@ public final class ServerOptions {
                 + ", maxTargetBytes=" + maxTargetBytes + ", maxPipelinedRequests=" + maxPipelinedRequests
                 + ", maxDiscardedBodyBytes=" + maxDiscardedBodyBytes + ", keepAliveRequests=" + keepAliveRequests
                 + ", maxRanges=" + maxRanges + ", openFileCacheEntries=" + openFileCacheEntries
+                + ", smallFileBytes=" + smallFileBytes
                 + ", openFileCacheValidity=" + openFileCacheValidity + ", fileLookupThreads=" + fileLookupThreads + "]";
     }
 
@@ -310,6 +323,7 @@ public final class ServerOptions {
         private int keepAliveRequests = 1000;
         private int maxRanges = 64;
         private int openFileCacheEntries = 10_000;
+        private int smallFileBytes = 16 * 1024;
         private Duration openFileCacheValidity = Duration.ofSeconds(60);
         private int fileLookupThreads = 4;
 
@@ -340,6 +354,7 @@ public final class ServerOptions {
             keepAliveRequests = o.keepAliveRequests;
             maxRanges = o.maxRanges;
             openFileCacheEntries = o.openFileCacheEntries;
+            smallFileBytes = o.smallFileBytes;
             openFileCacheValidity = o.openFileCacheValidity;
             fileLookupThreads = o.fileLookupThreads;
         }
@@ -461,6 +476,12 @@ public final class ServerOptions {
         /** 0 turns the open-file cache off. */
         public Builder openFileCacheEntries(int entries) {
             this.openFileCacheEntries = (int) range("openFileCacheEntries", entries, 0, 10_000_000);
+            return this;
+        }
+
+        /** From 0 (off) to 1 MiB. */
+        public Builder smallFileBytes(int bytes) {
+            this.smallFileBytes = (int) range("smallFileBytes", bytes, 0, 1024 * 1024);
             return this;
         }
 

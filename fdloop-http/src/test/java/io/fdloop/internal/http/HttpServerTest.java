@@ -203,6 +203,24 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldServeSmallFilesFromMemoryByteExactlyWholeAndInRanges() throws Exception {
+        byte[] small = FILES.get("/size-4096.bin");
+        try (WireClient c = new WireClient(buffered.localAddress())) {
+            for (int round = 0; round < 6; round++) { // the first goes by sendfile while the file loads; then from memory
+                assertArrayEquals(small, c.exchange(get("/size-4096.bin")).body(), "round " + round);
+                Response range = c.exchange(get("/size-4096.bin", "Range: bytes=" + (100 + round) + "-2999"));
+                assertArrayEquals(Arrays.copyOfRange(small, 100 + round, 3000), range.body(), "round " + round);
+                Response multi = c.exchange(get("/size-4096.bin", "Range: bytes=0-9,4000-"));
+                List<byte[]> parts = multipartBodies(multi.body(), multi.header("Content-Type").split("boundary=")[1], 2);
+                assertArrayEquals(Arrays.copyOfRange(small, 0, 10), parts.get(0));
+                assertArrayEquals(Arrays.copyOfRange(small, 4000, 4096), parts.get(1));
+                assertArrayEquals(FILES.get("/size-13.bin"), c.exchange(get("/size-13.bin")).body());
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    @Test
     void shouldServePrecompressedSiblingsWhenAcceptEncodingAllows() throws Exception {
         try (WireClient c = new WireClient(buffered.localAddress())) {
             Response br = c.exchange(get("/app.js", "Accept-Encoding: gzip, br"));

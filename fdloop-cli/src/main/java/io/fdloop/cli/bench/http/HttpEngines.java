@@ -46,15 +46,16 @@ public final class HttpEngines {
 
     private static HttpEngine fdloop(String name, String mechanism, FdloopCommands commands) {
         return new HttpEngine(name, FDLOOP_BASELINES, (root, scratch, c) -> {
+            // as nginx is configured here: keepalive_requests 1000000
             List<String> args = new ArrayList<>(List.of("serve", "--root", root.toString(), "--bind", "127.0.0.1",
-                    "--port", "0", "--loops", "1", "--mechanism", mechanism));
+                    "--port", "0", "--loops", "1", "--mechanism", mechanism, "--keepalive-requests", "1000000"));
             if (c.cold()) {
                 args.addAll(List.of("--directio", "4m"));
             }
             return new ServerLaunch(name, JavaCommand.of("io.fdloop.cli.Main", args), Readiness.SERVING);
         }, () -> {
             String missing = commands.missing("serve", ISSUE, "--root", "--bind", "--port", "--loops", "--mechanism",
-                    "--directio");
+                    "--directio", "--keepalive-requests");
             return missing != null ? missing : mechanismMissing(mechanism);
         });
     }

@@ -25,11 +25,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>A plan's head and {@code Bytes} parts are copied into the connection's own memory
- *       ({@code writeCopy}); the copies of consecutive plans share chunks and leave with the file ranges'
- *       first bytes in one {@code sendmsg} per loop iteration. File ranges go by {@code sendFile}: zero
- *       copy from the page cache, asynchronous reads otherwise, aligned reads through the file's backend
- *       for files opened {@code O_DIRECT}. Each plan's completion is its last file range's, or a
- *       zero-length marker write's; then the session is told the plan is sent ({@link Outgoing}).</li>
+ *       ({@code writeCopy}); the copies of consecutive plans share chunks and leave in one {@code sendmsg}
+ *       per loop iteration, with {@code MSG_MORE} before a file range. A range of a small file whose
+ *       content the loop holds in memory ({@link SmallFiles}) is copied the same way; other ranges go by
+ *       {@code sendFile}: zero copy from the page cache, asynchronous reads otherwise, aligned reads
+ *       through the file's backend for files opened {@code O_DIRECT}. Each plan's completion is its last
+ *       {@code sendFile}'s, or a zero-length marker write's; then the session is told the plan is sent
+ *       ({@link Outgoing}).</li>
  *   <li>A failed write reports the oldest unfinished plan to the session (as changed when the file came
  *       up short, as failed otherwise) and resets the connection; the send timeout ({@link SendWatch})
  *       counts as a failed write.</li>
@@ -96,11 +98,19 @@ final class ConnectionTransport implements HttpTransport, ConnectionHandler, Tra
             for (int i = 0, n = body.size(); i < n && !failureReported; i++) {
                 switch (body.get(i)) {
                     case BodyPart.Bytes bytes -> connection.writeCopy(bytes.bytes());
-                    case BodyPart.FileRegion region ->
+                    case BodyPart.FileRegion region -> {
+                        MemorySegment inMemory = server.smallFiles().bytes(region.file(), region.position(), region.length());
+                        if (inMemory != null) {
+                            connection.writeCopy(inMemory);
+                        } else {
+                            outgoing.sendsByFile(i);
                             connection.sendFile(region.file(), region.position(), region.length(), plan, this);
+                        }
+                    }
                 }
             }
-            if (!failureReported && !Outgoing.endsWithFile(plan)) {
+            if (!failureReported && !outgoing.endsWithFile()) {
+                outgoing.endsWithMarker();
                 connection.write(MemorySegment.NULL, plan, this);
             }
         } catch (IllegalStateException closing) {

@@ -25,14 +25,20 @@ final class LoopServer implements Acceptor {
     private final EventLoop loop;
     private final ServerContext context;
     private final ConnectionSlots slots;
+    private final SmallFiles smallFiles;
     private final Set<ConnectionTransport> open = new HashSet<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private boolean draining;
 
-    LoopServer(EventLoop loop, ServerContext context, ConnectionSlots slots) {
+    LoopServer(EventLoop loop, ServerContext context, ConnectionSlots slots, SmallFiles smallFiles) {
         this.loop = loop;
         this.context = context;
         this.slots = slots;
+        this.smallFiles = smallFiles;
+    }
+
+    SmallFiles smallFiles() {
+        return smallFiles;
     }
 
     EventLoop loop() {

@@ -1,49 +1,62 @@
 package io.fdloop.internal.http.transport;
 
-import io.fdloop.internal.http.response.BodyPart;
 import io.fdloop.internal.http.response.ResponsePlan;
-
-import java.util.List;
 
 /**
  * One response handed to the connection and not yet wholly in the kernel, and how much of its body is
  * known to have gone out.
  *
- * <p>A plan goes out as copies (the head and {@code Bytes} parts, which report nothing) and file ranges
- * (each reports its completion); a plan that does not end with a file range ends with a zero-length
- * marker write, which completes once everything before it is in the kernel. So each completion a plan
- * receives confirms the parts up to and including the next file range, or, for the marker, all of them.
+ * <p>A plan goes out as copies (the head, {@code Bytes} parts, small files from memory), which report
+ * nothing, and file ranges sent by {@code sendFile}, each of which reports its completion; a plan whose
+ * last part is not such a range ends with a zero-length marker write, which completes once everything
+ * before it is in the kernel. Completions arrive in order, so each one confirms the parts up to the next
+ * range sent by {@code sendFile}, or, for the marker, all of them.
  *
  * <p><b>Loop thread only.</b>
  */
 final class Outgoing {
     final ResponsePlan plan;
-    private int confirmedParts;
+    private int[] sentByFile; // indices of the parts sent by sendFile, in order; null while there are none
+    private int files;
+    private int confirmedFiles;
+    private int walkedParts;
+    private long walkedBytes;
+    private boolean marker;
     private long bodyBytesSent;
 
     Outgoing(ResponsePlan plan) {
         this.plan = plan;
     }
 
-    /** Whether the plan's last part is a file range (else it ends with a marker). */
-    static boolean endsWithFile(ResponsePlan plan) {
-        List<BodyPart> body = plan.body();
-        return !body.isEmpty() && body.getLast() instanceof BodyPart.FileRegion;
+    /** Part {@code index} goes by {@code sendFile}: its completion will come. */
+    void sendsByFile(int index) {
+        if (sentByFile == null) {
+            sentByFile = new int[plan.body().size()];
+        }
+        sentByFile[files++] = index;
     }
 
-    /**
-     * One completion arrived for this plan: confirms the parts up to the next file range (or to the end).
-     * Returns whether the whole plan is now in the kernel.
-     */
+    /** Whether the last part went by {@code sendFile}; if not, a marker must follow the plan. */
+    boolean endsWithFile() {
+        return files > 0 && sentByFile[files - 1] == plan.body().size() - 1;
+    }
+
+    /** A marker write follows the plan. */
+    void endsWithMarker() {
+        marker = true;
+    }
+
+    /** One completion arrived for this plan; returns whether the whole plan is now in the kernel. */
     boolean confirmNext() {
-        List<BodyPart> body = plan.body();
-        while (confirmedParts < body.size()) {
-            BodyPart part = body.get(confirmedParts++);
-            bodyBytesSent += part.length();
-            if (part instanceof BodyPart.FileRegion) {
-                return confirmedParts == body.size();
+        if (confirmedFiles < files) {
+            int last = sentByFile[confirmedFiles++];
+            while (walkedParts <= last) {
+                walkedBytes += plan.body().get(walkedParts++).length();
             }
+            bodyBytesSent = walkedBytes;
+            return confirmedFiles == files && !marker;
         }
+        bodyBytesSent = plan.bodyLength();
         return true;
     }
 

@@ -49,6 +49,8 @@ public final class ServerRuntime {
     private static final System.Logger LOG = System.getLogger(ServerRuntime.class.getName());
     /** Lookups waiting for a thread at most; beyond it a miss is answered 503 rather than queued without end. */
     private static final int LOOKUP_QUEUE = 4096;
+    /** What each loop keeps in memory of small files at most ({@link ServerOptions#smallFileBytes()}). */
+    private static final long SMALL_FILES_PER_LOOP = 64L << 20;
     private static final int LOG_BUFFER_BYTES = 64 * 1024;
     private static final int LOG_BUFFERS = 8;
     private static final Duration LOG_FLUSH_INTERVAL = Duration.ofSeconds(1);
@@ -113,7 +115,8 @@ public final class ServerRuntime {
                         options.openFileCacheValidity().toNanos(), System::nanoTime);
                 ServerContext context = new ServerContext(options, new FileLookups(loop, lookupThreads, resolver, cache),
                         new ResponsePlanner(options, clock, ThreadLocalRandom.current().nextLong()), log, logTime);
-                servers.put(loop, new LoopServer(loop, context, slots));
+                servers.put(loop, new LoopServer(loop, context, slots,
+                        new SmallFiles(options.smallFileBytes(), SMALL_FILES_PER_LOOP)));
             }
             // The map is complete before the first accept: the listener's registration on each loop orders them.
             Function<EventLoop, LoopServer> byLoop = servers::get;
