@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fdloop", mixinStandardHelpOptions = true, version = "fdloop 0.1.0",
         description = "One event loop for disk I/O (io_uring, Linux AIO), sockets, timers, signals and user events.",
-        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, EchoServerCommand.class,
+        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, EchoServerCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

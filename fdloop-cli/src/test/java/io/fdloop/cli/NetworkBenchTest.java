@@ -58,16 +58,19 @@ class NetworkBenchTest {
     }
 
     @Test
-    void shouldServeAFileThroughJwebserverUnderWrk() throws IOException {
+    void shouldServeAFileThroughFdloopAndJwebserverUnderWrk() throws IOException {
         String pinning = Pinning.unavailableBecause();
         assumeTrue(pinning == null, () -> "cannot pin: " + pinning);
         assumeTrue(hasWrk(), "wrk is not installed (apt-get install wrk)");
         Run run = run("bench", "--http", "--cases", "hot-4k", "--runtime", "1s", "--warmup", "0s", "--connections", "8",
-                "--engines", "jwebserver", "--json");
+                "--engines", "fdloop-epoll,jwebserver", "--json");
         assertEquals(0, run.exitCode, run.err);
         List<?> rows = (List<?>) JsonParser.parse(run.out);
-        assertEquals(1, rows.size(), run.out);
-        Map<?, ?> row = (Map<?, ?>) rows.getFirst();
+        assertEquals(2, rows.size(), run.out);
+        Map<?, ?> fdloop = (Map<?, ?>) rows.getFirst();
+        assertEquals("fdloop-epoll", fdloop.get("engine"));
+        assertTrue((Double) fdloop.get("requests") > 0 && (Double) fdloop.get("non_2xx") == 0, run.out);
+        Map<?, ?> row = (Map<?, ?>) rows.get(1);
         assertEquals("jwebserver", row.get("engine"));
         assertEquals("hot-4k", row.get("case"));
         assertTrue((Double) row.get("requests") > 0 && (Double) row.get("non_2xx") == 0, run.out);

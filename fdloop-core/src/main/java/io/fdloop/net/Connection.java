@@ -152,7 +152,8 @@ public final class Connection {
 
     /**
      * Queues {@code src} to be sent in place (zero copy); completes with its length once every byte is in the
-     * kernel. Refused at once (the future fails) when {@code src} is a heap segment or its arena is closed,
+     * kernel. A zero-length write ({@code MemorySegment.NULL}) is a marker: it completes once everything queued
+     * before it is in the kernel, and sends nothing. Refused at once (the future fails) when {@code src} is a heap segment or its arena is closed,
      * or the connection is closing or closed. Any thread.
      *
      * @param src the bytes to send

@@ -1,5 +1,7 @@
 package io.fdloop.http;
 
+import io.fdloop.net.NetMechanism;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +42,9 @@ public final class ServerOptions {
     private final Duration headerReadTimeout;
     private final Duration keepAliveTimeout;
     private final Duration sendTimeout;
+    private final Duration lingeringTimeout;
+    private final Duration shutdownTimeout;
+    private final NetMechanism mechanism;
     private final int maxConnections;
     private final int maxHeaderBytes;
     private final int maxTargetBytes;
@@ -48,6 +53,7 @@ public final class ServerOptions {
     private final int keepAliveRequests;
     private final int maxRanges;
     private final int openFileCacheEntries;
+    private final int smallFileBytes;
     private final Duration openFileCacheValidity;
     private final int fileLookupThreads;
 
@@ -63,6 +69,9 @@ public final class ServerOptions {
         this.headerReadTimeout = b.headerReadTimeout;
         this.keepAliveTimeout = b.keepAliveTimeout;
         this.sendTimeout = b.sendTimeout;
+        this.lingeringTimeout = b.lingeringTimeout;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.mechanism = b.mechanism;
         this.maxConnections = b.maxConnections;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxTargetBytes = b.maxTargetBytes;
@@ -71,6 +80,7 @@ public final class ServerOptions {
         this.keepAliveRequests = b.keepAliveRequests;
         this.maxRanges = b.maxRanges;
         this.openFileCacheEntries = b.openFileCacheEntries;
+        this.smallFileBytes = b.smallFileBytes;
         this.openFileCacheValidity = b.openFileCacheValidity;
         this.fileLookupThreads = b.fileLookupThreads;
     }
@@ -146,6 +156,29 @@ public final class ServerOptions {
         return sendTimeout;
     }
 
+    /**
+     * How long a connection closed after a response (or a timeout) keeps reading and dropping what the
+     * client still sends, after this side's FIN, waiting for the client's: closing with unread data would
+     * answer it with a reset that can destroy the last response in the client's buffer. nginx's
+     * {@code lingering_close}, bounded as its {@code lingering_timeout}. Default 5 s.
+     */
+    public Duration lingeringTimeout() {
+        return lingeringTimeout;
+    }
+
+    /**
+     * How long a graceful shutdown lets the responses in flight finish before the connections still open
+     * are reset. Default 30 s.
+     */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** How the sockets reach the kernel ({@link NetMechanism#AUTO}: the best this host allows). Default AUTO. */
+    public NetMechanism mechanism() {
+        return mechanism;
+    }
+
     /** Connections open at once, over all loops; beyond it new ones are refused. Default 10,000. */
     public int maxConnections() {
         return maxConnections;
@@ -195,6 +228,16 @@ public final class ServerOptions {
         return openFileCacheEntries;
     }
 
+    /**
+     * Open files up to this size are read into memory once (asynchronously, after their first response)
+     * and then sent copied behind their head, in the same {@code sendmsg}, instead of by {@code sendfile};
+     * each loop keeps at most 64 MiB of them, least recently used first out, for as long as the open-file
+     * cache trusts the file. 0 turns it off. Default 16 KiB.
+     */
+    public int smallFileBytes() {
+        return smallFileBytes;
+    }
+
     /** How long a cached file is trusted before it is looked up again. Default 60 s. */
     public Duration openFileCacheValidity() {
         return openFileCacheValidity;
@@ -216,11 +259,13 @@ public final class ServerOptions {
                 && Objects.equals(accessLog, other.accessLog) && listing == other.listing
                 && dotfiles == other.dotfiles && headerReadTimeout.equals(other.headerReadTimeout)
                 && keepAliveTimeout.equals(other.keepAliveTimeout) && sendTimeout.equals(other.sendTimeout)
+                && lingeringTimeout.equals(other.lingeringTimeout) && shutdownTimeout.equals(other.shutdownTimeout)
+                && mechanism == other.mechanism
                 && maxConnections == other.maxConnections && maxHeaderBytes == other.maxHeaderBytes
                 && maxTargetBytes == other.maxTargetBytes && maxPipelinedRequests == other.maxPipelinedRequests
                 && maxDiscardedBodyBytes == other.maxDiscardedBodyBytes
                 && keepAliveRequests == other.keepAliveRequests && maxRanges == other.maxRanges
-                && openFileCacheEntries == other.openFileCacheEntries
+                && openFileCacheEntries == other.openFileCacheEntries && smallFileBytes == other.smallFileBytes
                 && openFileCacheValidity.equals(other.openFileCacheValidity)
                 && fileLookupThreads == other.fileLookupThreads;
     }
@@ -228,9 +273,10 @@ public final class ServerOptions {
     @Override
     public int hashCode() {
         return Objects.hash(root, bindHost, port, loops, directIoThreshold, accessLog, listing, dotfiles,
-                headerReadTimeout, keepAliveTimeout, sendTimeout, maxConnections, maxHeaderBytes, maxTargetBytes,
+                headerReadTimeout, keepAliveTimeout, sendTimeout, lingeringTimeout, shutdownTimeout, mechanism,
+                maxConnections, maxHeaderBytes, maxTargetBytes,
                 maxPipelinedRequests, maxDiscardedBodyBytes, keepAliveRequests, maxRanges, openFileCacheEntries,
-                openFileCacheValidity, fileLookupThreads);
+                smallFileBytes, openFileCacheValidity, fileLookupThreads);
     }
 
     @Override
@@ -239,10 +285,13 @@ public final class ServerOptions {
                 + ", directIoThreshold=" + directIoThreshold + ", accessLog=" + accessLog + ", listing=" + listing
                 + ", dotfiles=" + dotfiles + ", headerReadTimeout=" + headerReadTimeout
                 + ", keepAliveTimeout=" + keepAliveTimeout + ", sendTimeout=" + sendTimeout
+                + ", lingeringTimeout=" + lingeringTimeout + ", shutdownTimeout=" + shutdownTimeout
+                + ", mechanism=" + mechanism
                 + ", maxConnections=" + maxConnections + ", maxHeaderBytes=" + maxHeaderBytes
                 + ", maxTargetBytes=" + maxTargetBytes + ", maxPipelinedRequests=" + maxPipelinedRequests
                 + ", maxDiscardedBodyBytes=" + maxDiscardedBodyBytes + ", keepAliveRequests=" + keepAliveRequests
                 + ", maxRanges=" + maxRanges + ", openFileCacheEntries=" + openFileCacheEntries
+                + ", smallFileBytes=" + smallFileBytes
                 + ", openFileCacheValidity=" + openFileCacheValidity + ", fileLookupThreads=" + fileLookupThreads + "]";
     }
 
@@ -263,6 +312,9 @@ public final class ServerOptions {
         private Duration headerReadTimeout = Duration.ofSeconds(30);
         private Duration keepAliveTimeout = Duration.ofSeconds(60);
         private Duration sendTimeout = Duration.ofSeconds(60);
+        private Duration lingeringTimeout = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private NetMechanism mechanism = NetMechanism.AUTO;
         private int maxConnections = 10_000;
         private int maxHeaderBytes = 16 * 1024;
         private int maxTargetBytes = 8 * 1024;
@@ -271,6 +323,7 @@ public final class ServerOptions {
         private int keepAliveRequests = 1000;
         private int maxRanges = 64;
         private int openFileCacheEntries = 10_000;
+        private int smallFileBytes = 16 * 1024;
         private Duration openFileCacheValidity = Duration.ofSeconds(60);
         private int fileLookupThreads = 4;
 
@@ -290,6 +343,9 @@ public final class ServerOptions {
             headerReadTimeout = o.headerReadTimeout;
             keepAliveTimeout = o.keepAliveTimeout;
             sendTimeout = o.sendTimeout;
+            lingeringTimeout = o.lingeringTimeout;
+            shutdownTimeout = o.shutdownTimeout;
+            mechanism = o.mechanism;
             maxConnections = o.maxConnections;
             maxHeaderBytes = o.maxHeaderBytes;
             maxTargetBytes = o.maxTargetBytes;
@@ -298,6 +354,7 @@ public final class ServerOptions {
             keepAliveRequests = o.keepAliveRequests;
             maxRanges = o.maxRanges;
             openFileCacheEntries = o.openFileCacheEntries;
+            smallFileBytes = o.smallFileBytes;
             openFileCacheValidity = o.openFileCacheValidity;
             fileLookupThreads = o.fileLookupThreads;
         }
@@ -363,6 +420,22 @@ public final class ServerOptions {
             return this;
         }
 
+        public Builder lingeringTimeout(Duration timeout) {
+            this.lingeringTimeout = positive("lingeringTimeout", timeout);
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = positive("shutdownTimeout", timeout);
+            return this;
+        }
+
+        /** Which socket mechanism serves the connections; one this host lacks is refused when the server starts. */
+        public Builder mechanism(NetMechanism mechanism) {
+            this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
+            return this;
+        }
+
         public Builder maxConnections(int connections) {
             this.maxConnections = (int) range("maxConnections", connections, 1, 10_000_000);
             return this;
@@ -403,6 +476,12 @@ public final class ServerOptions {
         /** 0 turns the open-file cache off. */
         public Builder openFileCacheEntries(int entries) {
             this.openFileCacheEntries = (int) range("openFileCacheEntries", entries, 0, 10_000_000);
+            return this;
+        }
+
+        /** From 0 (off) to 1 MiB. */
+        public Builder smallFileBytes(int bytes) {
+            this.smallFileBytes = (int) range("smallFileBytes", bytes, 0, 1024 * 1024);
             return this;
         }
 

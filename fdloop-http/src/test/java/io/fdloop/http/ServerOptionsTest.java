@@ -26,6 +26,9 @@ class ServerOptionsTest {
         assertEquals(Duration.ofSeconds(30), o.headerReadTimeout());
         assertEquals(Duration.ofSeconds(60), o.keepAliveTimeout());
         assertEquals(Duration.ofSeconds(60), o.sendTimeout());
+        assertEquals(Duration.ofSeconds(5), o.lingeringTimeout());
+        assertEquals(Duration.ofSeconds(30), o.shutdownTimeout());
+        assertEquals(io.fdloop.net.NetMechanism.AUTO, o.mechanism());
         assertEquals(10_000, o.maxConnections());
         assertEquals(16 * 1024, o.maxHeaderBytes());
         assertEquals(8 * 1024, o.maxTargetBytes());
@@ -45,6 +48,8 @@ class ServerOptionsTest {
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertNotEquals(a, a.toBuilder().port(9001).build());
+        assertNotEquals(a, a.toBuilder().mechanism(io.fdloop.net.NetMechanism.EPOLL).build());
+        assertNotEquals(a, a.toBuilder().lingeringTimeout(Duration.ofSeconds(1)).build());
         assertTrue(a.toString().contains("bind=127.0.0.1:9000"), a.toString());
         assertEquals(Path.of("/l"), a.toBuilder().accessLog(Path.of("/l")).build().accessLog().orElseThrow());
     }
@@ -59,6 +64,9 @@ class ServerOptionsTest {
         assertEquals("headerReadTimeout must be positive, was PT0S",
                 assertThrows(IllegalArgumentException.class, () -> b.headerReadTimeout(Duration.ZERO)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> b.maxHeaderBytes(100));
+        assertEquals("shutdownTimeout must be positive, was PT-1S",
+                assertThrows(IllegalArgumentException.class, () -> b.shutdownTimeout(Duration.ofSeconds(-1))).getMessage());
+        assertThrows(NullPointerException.class, () -> b.mechanism(null));
         assertThrows(IllegalArgumentException.class, () -> b.directIoThreshold(-1));
         assertThrows(IllegalArgumentException.class, () -> b.bindHost(" "));
         assertThrows(IllegalArgumentException.class, () -> b.openFileCacheValidity(Duration.ofSeconds(-1)));

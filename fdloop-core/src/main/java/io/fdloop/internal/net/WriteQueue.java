@@ -138,6 +138,7 @@ public final class WriteQueue {
                 break;
             }
             if (remaining[i] == 0) {
+                gatheredEntries = k + 1; // completes with this write: no reason for MSG_MORE
                 continue;
             }
             Msghdr.setIovec(iovecs, count++, addresses[i], remaining[i]);
@@ -153,7 +154,11 @@ public final class WriteQueue {
         return gatheredBytes;
     }
 
-    /** Whether entries follow those the last {@link #gather} took (more bytes the kernel may wait for). */
+    /**
+     * Whether entries follow those the last {@link #gather} took (more bytes the kernel may wait for). A
+     * zero-length write among or after the gathered bytes counts as gathered: it completes with them, and
+     * {@code MSG_MORE} on the last bytes of a stream would hold them back until the kernel's probe timer.
+     */
     public boolean moreAfterGathered() {
         return size > gatheredEntries;
     }

@@ -24,7 +24,7 @@ class TraversalTest {
     @TempDir
     Path base;
 
-    private static final String[] ATTACKS = {
+    static final String[] ATTACKS = {
             "/../outside/secret.txt", "/../../outside/secret.txt", "/./../outside/secret.txt",
             "/..%2foutside%2fsecret.txt", "/%2e%2e/outside/secret.txt", "/%2E%2E/%2E%2E/outside/secret.txt",
             "/.%2e/outside/secret.txt", "/%2e./outside/secret.txt", "/dir/../../outside/secret.txt",

@@ -5,6 +5,7 @@ import io.fdloop.cli.bench.net.NettyTransport;
 import io.fdloop.cli.bench.proc.JavaCommand;
 import io.fdloop.cli.bench.proc.Readiness;
 import io.fdloop.cli.bench.proc.ServerLaunch;
+import io.fdloop.net.NetMechanism;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * The engines {@code bench --http} knows, one line each, in the order it runs them. fdloop's run
- * {@code fdloop serve} and are skipped, with that reason, while this build lacks it.
+ * {@code fdloop serve --mechanism epoll|uring} and are skipped, with the reason, while this build lacks the
+ * command or the socket mechanism (or the host refuses it).
  *
  * <p><b>Stateless; thread-safe.</b>
  */
@@ -44,13 +46,30 @@ public final class HttpEngines {
 
     private static HttpEngine fdloop(String name, String mechanism, FdloopCommands commands) {
         return new HttpEngine(name, FDLOOP_BASELINES, (root, scratch, c) -> {
+            // as nginx is configured here: keepalive_requests 1000000
             List<String> args = new ArrayList<>(List.of("serve", "--root", root.toString(), "--bind", "127.0.0.1",
-                    "--port", "0", "--loops", "1", "--mechanism", mechanism));
+                    "--port", "0", "--loops", "1", "--mechanism", mechanism, "--keepalive-requests", "1000000"));
             if (c.cold()) {
                 args.addAll(List.of("--directio", "4m"));
             }
             return new ServerLaunch(name, JavaCommand.of("io.fdloop.cli.Main", args), Readiness.SERVING);
-        }, () -> commands.missing("serve", ISSUE, "--root", "--bind", "--port", "--loops", "--mechanism", "--directio"));
+        }, () -> {
+            String missing = commands.missing("serve", ISSUE, "--root", "--bind", "--port", "--loops", "--mechanism",
+                    "--directio", "--keepalive-requests");
+            return missing != null ? missing : mechanismMissing(mechanism);
+        });
+    }
+
+    /** Why this build or host cannot serve sockets with {@code mechanism} ({@code epoll}, {@code uring}), or null. */
+    static String mechanismMissing(String mechanism) {
+        for (NetMechanism m : NetMechanism.values()) {
+            if (m.name().equalsIgnoreCase(mechanism)) {
+                return m.isAvailable() ? null : "the " + mechanism + " socket mechanism is unavailable here: "
+                        + m.unavailabilityCause();
+            }
+        }
+        return "not yet available: this build's sockets have no " + mechanism + " mechanism (NetMechanism has no "
+                + mechanism.toUpperCase(java.util.Locale.ROOT) + "; io_uring sockets are being added)";
     }
 
     private static ServerLaunch jwebserver(Path root, Path scratch, HttpCase c) {

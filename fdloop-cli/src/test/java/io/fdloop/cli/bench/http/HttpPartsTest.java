@@ -107,10 +107,18 @@ class HttpPartsTest {
         assertEquals(List.of("fdloop-epoll", "fdloop-uring", "nginx", "jwebserver", "netty-http"),
                 without.stream().map(HttpEngine::name).toList());
         assertTrue(without.getFirst().unavailableBecause().startsWith("not yet available: this build has no `fdloop serve`"));
-        Set<String> options = Set.of("--root", "--bind", "--port", "--loops", "--mechanism", "--directio");
+        Set<String> options = Set.of("--root", "--bind", "--port", "--loops", "--mechanism", "--directio",
+                "--keepalive-requests");
         HttpEngine fdloop = HttpEngines.all(new FdloopCommands(Map.of("serve", options))).getFirst();
         assertNull(fdloop.unavailableBecause());
         assertEquals(List.of("nginx", "jwebserver", "netty-http"), fdloop.baselines());
+        boolean uringSockets = java.util.Arrays.stream(io.fdloop.net.NetMechanism.values())
+                .anyMatch(m -> m.name().equals("URING"));
+        String uring = HttpEngines.all(new FdloopCommands(Map.of("serve", options))).get(1).unavailableBecause();
+        if (!uringSockets) {
+            assertTrue(uring.startsWith("not yet available: this build's sockets have no uring mechanism"), uring);
+        }
+        assertEquals(null, HttpEngines.mechanismMissing("epoll"));
     }
 
     @Test
