@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import static io.fdloop.internal.linux.IoUringLayout.CQE_F_MORE;
+import static io.fdloop.internal.linux.IoUringLayout.IORING_ENTER_GETEVENTS;
 import static io.fdloop.internal.linux.IoUringLayout.SQE_SIZE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -23,15 +24,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * wake-up drains the whole completion queue.
  *
  * <p>Each {@link User} fills submission entries when the loop flushes and gets back the completions
- * whose {@code user_data} carries its tag (the top byte; the rest is the user's). No more requests
- * are in flight than the completion queue holds (and the kernel was asked for
- * {@code IORING_FEAT_NODROP}), so no completion is lost; what does not fit waits in its user.
+ * whose {@code user_data} carries its tag (the top byte; below it one bit that marks a multishot
+ * request; the rest is the user's). No more one-shot requests are in flight than the completion
+ * queue holds, so they alone can never overflow it; what does not fit waits in its user. Multishot
+ * requests (an accept or a receive that keeps completing) reserve no room: the kernel ends one whose
+ * next completion would not fit, and keeps completions that overflow the queue
+ * ({@code IORING_FEAT_NODROP}) until an {@code io_uring_enter(GETEVENTS)} brings them in, which
+ * the reap step does whenever the ring says it overflowed. No completion is lost either way.
  *
  * <p><b>Loop thread only.</b>
  */
 public final class LoopRing implements CompletionSource {
     private static final int TAG_SHIFT = 56;
-    private static final long VALUE_MASK = (1L << TAG_SHIFT) - 1;
+    /** In {@code user_data}: the request is multishot (it reserves no completion queue room). */
+    private static final long MULTISHOT = 1L << 55;
+    private static final long VALUE_MASK = MULTISHOT - 1;
+    /** Overflowed completions brought in per reap, at most, in rounds of a full queue. */
+    private static final int OVERFLOW_ROUNDS = 4;
     /** The smallest ring a loop gets, so that users who come later still find room. */
     private static final int MIN_ENTRIES = 256;
 
@@ -55,7 +64,9 @@ public final class LoopRing implements CompletionSource {
     /** The entries one flush may fill. Loop thread only. */
     public final class Submission {
         private int filled;
+        private int multishots;
         private int room;
+        private boolean refused;
 
         /**
          * The offset in {@link #entries()} of the next submission entry, zeroed; -1 when the ring
@@ -63,6 +74,7 @@ public final class LoopRing implements CompletionSource {
          */
         public long next() {
             if (filled == room) {
+                refused = true;
                 return -1;
             }
             long sqe = ring.nextEntryOffset(filled++);
@@ -82,6 +94,15 @@ public final class LoopRing implements CompletionSource {
         public long userData(int tag, long value) {
             return ((long) tag << TAG_SHIFT) | (value & VALUE_MASK);
         }
+
+        /**
+         * The same for a multishot request, which reserves no completion queue room (see the class
+         * comment); call it once per such entry.
+         */
+        public long multishotUserData(int tag, long value) {
+            multishots++;
+            return ((long) tag << TAG_SHIFT) | MULTISHOT | (value & VALUE_MASK);
+        }
     }
 
     private final Syscalls syscalls;
@@ -92,8 +113,10 @@ public final class LoopRing implements CompletionSource {
     private final UringRing.CompletionConsumer onCompletion = this::onCompletion;
     private User[] users = new User[1]; // index = tag; tag 0 is never given out
     private int inFlight; // requests submitted (or published) whose last completion has not come
+    private int reserved; // the one-shot ones among them: each holds room for its completion
     private int unsubmitted; // published in the SQ, not yet consumed by io_uring_enter
     private boolean stalled;
+    private boolean outOfEntries; // the last flush had users waiting for submission entries, not for completions
     private long lastSignalCount;
     private int reaped;
     private boolean closed;
@@ -178,18 +201,42 @@ public final class LoopRing implements CompletionSource {
         return eventFd;
     }
 
+    /**
+     * io_uring_register(IORING_REGISTER_PBUF_RING): the {@code entries} buffers described at {@code ringAddress}
+     * (page-aligned memory the caller keeps alive while the ring lives) become buffer group {@code groupId}.
+     *
+     * @throws IOException when the kernel refuses (before Linux 5.19 it has no provided buffer rings)
+     */
+    public void registerBufferRing(long ringAddress, int entries, int groupId) throws IOException {
+        int r = ring.registerBufferRing(ringAddress, entries, groupId);
+        if (r < 0) {
+            throw Errors.ioException("io_uring_register(IORING_REGISTER_PBUF_RING)", r,
+                    entries + " buffers in group " + groupId);
+        }
+    }
+
+    /** Takes buffer group {@code groupId} back from the kernel; 0 or -errno. */
+    public int unregisterBufferRing(int groupId) {
+        return closed ? 0 : ring.unregisterBufferRing(groupId);
+    }
+
     @Override
     public int flush() {
         stalled = false;
         submission.filled = 0;
-        submission.room = Math.min(ring.freeSubmissionEntries(), capacity - inFlight);
+        submission.multishots = 0;
+        submission.refused = false;
+        int free = ring.freeSubmissionEntries();
+        submission.room = Math.max(0, Math.min(free, capacity - reserved));
         for (int tag = 1; tag < users.length && submission.filled < submission.room; tag++) {
             users[tag].fill(submission);
         }
         int filled = submission.filled;
+        outOfEntries = submission.refused && free < capacity - reserved;
         if (filled > 0) {
             ring.publish(filled);
             inFlight += filled;
+            reserved += filled - submission.multishots;
             unsubmitted += filled;
         }
         if (unsubmitted == 0) {
@@ -202,11 +249,18 @@ public final class LoopRing implements CompletionSource {
         }
         if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
             // The kernel is short of memory or has completions to flush first: what it did not
-            // take stays in the ring; retry after completions, or soon when none can come.
-            stalled = inFlight == unsubmitted;
+            // take stays in the ring. Completions may not come soon (a multishot receive on an idle
+            // socket never completes), so the loop retries soon rather than sleeping.
+            stalled = true;
             return 0;
         }
         throw new IllegalStateException(Errors.describe("io_uring_enter", -r, null));
+    }
+
+    /** Users still have entries to fill that the last flush had no submission entries for. */
+    @Override
+    public boolean hasPendingWork() {
+        return outOfEntries;
     }
 
     @Override
@@ -216,7 +270,7 @@ public final class LoopRing implements CompletionSource {
 
     @Override
     public boolean hasVisibleCompletions() {
-        return inFlight > 0 && ring.hasCompletions();
+        return inFlight > 0 && (ring.hasCompletions() || ring.cqOverflowed());
     }
 
     @Override
@@ -224,12 +278,22 @@ public final class LoopRing implements CompletionSource {
         lastSignalCount = signalled ? Eventfd.drain(syscalls, eventFd, "io_uring") : 0;
         reaped = 0;
         ring.reap(onCompletion);
+        for (int round = 0; round < OVERFLOW_ROUNDS && ring.cqOverflowed(); round++) {
+            int r = ring.enter(0, IORING_ENTER_GETEVENTS); // moves what overflowed into the queue just drained
+            if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                throw new IllegalStateException(Errors.describe("io_uring_enter(GETEVENTS)", -r, null));
+            }
+            ring.reap(onCompletion);
+        }
         return reaped;
     }
 
     private void onCompletion(long userData, int res, int flags) {
         if ((flags & CQE_F_MORE) == 0) {
             inFlight--; // the request's last completion
+            if ((userData & MULTISHOT) == 0) {
+                reserved--;
+            }
         }
         reaped++;
         users[(int) (userData >>> TAG_SHIFT)].complete(userData & VALUE_MASK, res, flags);

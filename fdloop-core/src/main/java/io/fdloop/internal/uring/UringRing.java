@@ -7,6 +7,7 @@ import io.fdloop.internal.linux.Syscalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static io.fdloop.internal.linux.IoUringLayout.*;
@@ -34,7 +35,7 @@ final class UringRing implements AutoCloseable {
     final MemorySegment sqes;
     private final long sqRingLength;
     private final long cqRingLength; // 0 when the CQ shares the SQ's mapping
-    private final long sqHeadOffset, sqTailOffset;
+    private final long sqHeadOffset, sqTailOffset, sqFlagsOffset;
     private final long cqHeadOffset, cqTailOffset, cqesOffset;
     private int sqTail; // ours: the next entry to fill
     private int cqHead; // ours: the next completion to read
@@ -53,6 +54,7 @@ final class UringRing implements AutoCloseable {
         this.cqRingLength = cqRingLength;
         this.sqHeadOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_HEAD);
         this.sqTailOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_TAIL);
+        this.sqFlagsOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_FLAGS);
         this.sqMask = sqRing.get(JAVA_INT, params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_RING_MASK));
         this.cqHeadOffset = params.get(JAVA_INT, PARAMS_CQ_OFF + CQ_HEAD);
         this.cqTailOffset = params.get(JAVA_INT, PARAMS_CQ_OFF + CQ_TAIL);
@@ -149,12 +151,26 @@ final class UringRing implements AutoCloseable {
 
     /** io_uring_enter: asks the kernel to consume {@code count} entries; returns how many it did, or -errno. */
     int enter(int count) {
+        return enter(count, 0);
+    }
+
+    /** io_uring_enter with {@code flags} ({@code IORING_ENTER_GETEVENTS}: also flush overflowed completions). */
+    int enter(int count, int flags) {
         while (true) {
-            int r = syscalls.ioUringEnter(fd, count, 0, 0);
+            int r = syscalls.ioUringEnter(fd, count, 0, flags);
             if (r != -Errno.EINTR) {
                 return r;
             }
         }
+    }
+
+    /**
+     * Whether completions overflowed the CQ (kept by the kernel, IORING_FEAT_NODROP): until an
+     * {@code io_uring_enter(GETEVENTS)} flushes them, later completions queue behind them too.
+     */
+    boolean cqOverflowed() {
+        // Acquire: the kernel sets the flag after queueing the overflowed completion.
+        return ((int) INT.getAcquire(sqRing, sqFlagsOffset) & IORING_SQ_CQ_OVERFLOW) != 0;
     }
 
     boolean hasCompletions() {
@@ -192,6 +208,31 @@ final class UringRing implements AutoCloseable {
             if (r < 0) {
                 throw Errors.ioException("io_uring_register(IORING_REGISTER_EVENTFD)", r, null);
             }
+        }
+    }
+
+    /**
+     * io_uring_register(IORING_REGISTER_PBUF_RING): {@code entries} buffers at {@code ringAddress} (page-aligned)
+     * become buffer group {@code groupId}; 0 or -errno.
+     */
+    int registerBufferRing(long ringAddress, int entries, int groupId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(BUF_REG_SIZE, 8);
+            reg.fill((byte) 0);
+            reg.set(JAVA_LONG, BUF_REG_RING_ADDR, ringAddress);
+            reg.set(JAVA_INT, BUF_REG_RING_ENTRIES, entries);
+            reg.set(ValueLayout.JAVA_SHORT, BUF_REG_BGID, (short) groupId);
+            return syscalls.ioUringRegister(fd, IORING_REGISTER_PBUF_RING, reg, 1);
+        }
+    }
+
+    /** io_uring_register(IORING_UNREGISTER_PBUF_RING) of buffer group {@code groupId}; 0 or -errno. */
+    int unregisterBufferRing(int groupId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(BUF_REG_SIZE, 8);
+            reg.fill((byte) 0);
+            reg.set(ValueLayout.JAVA_SHORT, BUF_REG_BGID, (short) groupId);
+            return syscalls.ioUringRegister(fd, IORING_UNREGISTER_PBUF_RING, reg, 1);
         }
     }
 
