@@ -2,6 +2,7 @@ package io.fdloop.cli;
 
 import io.fdloop.file.FileBackend;
 import io.fdloop.file.DirectIoSupport;
+import io.fdloop.net.NetMechanism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,11 +19,12 @@ import java.util.concurrent.Callable;
  * {@code fdloop info}: what this host lets fdloop use, and why not where it does not.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the kernel, the file backends available here (and why not), AIO and io_uring limits, "
-                + "and what direct I/O needs on a file system.")
+        description = "Show the kernel, the file backends and socket mechanisms available here (and why not), AIO and "
+                + "io_uring limits, and what direct I/O needs on a file system.")
 final class InfoCommand implements Callable<Integer> {
     private static final List<FileBackend> BACKENDS =
             List.of(FileBackend.AIO, FileBackend.URING, FileBackend.THREADS);
+    private static final List<NetMechanism> MECHANISMS = List.of(NetMechanism.EPOLL, NetMechanism.URING);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
             description = "A directory or file whose file system to examine (default: the working directory).")
@@ -55,6 +57,11 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("  %-8s %s%n", name(backend),
                     backend.isAvailable() ? "available" : "unavailable: " + backend.unavailabilityCause());
         }
+        out.println("sockets");
+        for (NetMechanism mechanism : MECHANISMS) {
+            out.printf("  %-8s %s%n", name(mechanism),
+                    mechanism.isAvailable() ? "available" : "unavailable: " + mechanism.unavailabilityCause());
+        }
         out.printf("limits     fs.aio-nr %s of fs.aio-max-nr %s; kernel.io_uring_disabled %s%n",
                 sysctl("fs/aio-nr"), sysctl("fs/aio-max-nr"), sysctl("kernel/io_uring_disabled"));
         out.printf("path       %s (%s)%n", target, direct.fileSystemType());
@@ -66,8 +73,8 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             out.printf("  O_DIRECT does not work here: %s%n", direct.reason());
         }
-        out.printf("auto       direct files: %s; buffered files: %s%n", name(FileBackend.autoFor(true)),
-                name(FileBackend.autoFor(false)));
+        out.printf("auto       direct files: %s; buffered files: %s; sockets: %s%n", name(FileBackend.autoFor(true)),
+                name(FileBackend.autoFor(false)), name(NetMechanism.AUTO.resolve()));
     }
 
     private static String toJson(Path target, DirectIoSupport direct) {
@@ -81,6 +88,14 @@ final class InfoCommand implements Callable<Integer> {
             json.append(i == 0 ? "\n" : ",\n").append("    ").append(quote(name(backend)))
                     .append(": {\"available\": ").append(backend.isAvailable())
                     .append(", \"cause\": ").append(quote(backend.unavailabilityCause())).append("}");
+        }
+        json.append("\n  },\n");
+        json.append("  \"sockets\": {");
+        for (int i = 0; i < MECHANISMS.size(); i++) {
+            NetMechanism mechanism = MECHANISMS.get(i);
+            json.append(i == 0 ? "\n" : ",\n").append("    ").append(quote(name(mechanism)))
+                    .append(": {\"available\": ").append(mechanism.isAvailable())
+                    .append(", \"cause\": ").append(quote(mechanism.unavailabilityCause())).append("}");
         }
         json.append("\n  },\n");
         json.append("  \"aio_nr\": ").append(number(sysctl("fs/aio-nr"))).append(",\n");
@@ -99,12 +114,17 @@ final class InfoCommand implements Callable<Integer> {
         }
         json.append("},\n");
         json.append("  \"auto\": {\"direct\": ").append(quote(name(FileBackend.autoFor(true))))
-                .append(", \"buffered\": ").append(quote(name(FileBackend.autoFor(false)))).append("}\n}");
+                .append(", \"buffered\": ").append(quote(name(FileBackend.autoFor(false))))
+                .append(", \"sockets\": ").append(quote(name(NetMechanism.AUTO.resolve()))).append("}\n}");
         return json.toString();
     }
 
     private static String name(FileBackend backend) {
         return backend.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String name(NetMechanism mechanism) {
+        return mechanism.name().toLowerCase(Locale.ROOT);
     }
 
     private static String kernel() {

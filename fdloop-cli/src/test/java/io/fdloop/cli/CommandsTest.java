@@ -87,7 +87,11 @@ class CommandsTest {
         for (String backend : new String[]{"aio", "uring", "threads"}) {
             assertTrue(run.out.contains("\"" + backend + "\": {\"available\": "), run.out);
         }
+        for (String mechanism : new String[]{"epoll", "uring"}) {
+            assertTrue(run.out.contains("\"" + mechanism + "\": {\"available\": "), run.out);
+        }
         assertTrue(run.out.contains("\"auto\": {\"direct\": \""), run.out);
+        assertTrue(run.out.contains("\"sockets\": \""), run.out);
         assertTrue(run.out.contains("\"o_direct\": "), run.out);
     }
 
