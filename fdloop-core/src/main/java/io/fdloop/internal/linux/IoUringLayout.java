@@ -95,7 +95,7 @@ public final class IoUringLayout {
     /** {@code sqe.cancel_flags} of {@code IORING_OP_ASYNC_CANCEL}: every match, matched by fd (Linux 5.19). */
     public static final int IORING_ASYNC_CANCEL_ALL = 1, IORING_ASYNC_CANCEL_FD = 1 << 1;
     public static final int IORING_FSYNC_DATASYNC = 1;
-    public static final int IORING_SETUP_CQSIZE = 1 << 3, IORING_SETUP_CLAMP = 1 << 4;
+    public static final int IORING_SETUP_CQSIZE = 1 << 3, IORING_SETUP_CLAMP = 1 << 4, IORING_SETUP_COOP_TASKRUN = 1 << 8;
     public static final int IORING_FEAT_SINGLE_MMAP = 1, IORING_FEAT_NODROP = 1 << 1;
     /** {@code sq_off.flags}: completions overflowed the CQ; {@code io_uring_enter(GETEVENTS)} brings them in. */
     public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;

@@ -72,14 +72,21 @@ final class UringRing implements AutoCloseable {
     /**
      * Sets up a ring of {@code entries} submissions and twice as many completions, and maps it.
      *
+     * <p>With {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19) where the kernel knows it: the kernel then
+     * does not interrupt the loop thread (an inter-processor interrupt, a VM exit on a virtual machine)
+     * to post each completion that a socket's readiness produced, but posts them when the thread next
+     * enters the kernel, which the loop does every iteration (and a thread asleep in epoll_wait is
+     * still woken). Older kernels refuse the flag, and the ring is set up without it.
+     *
      * @throws IOException saying why io_uring cannot be used here
      */
     static UringRing open(Syscalls syscalls, int entries) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(PARAMS_SIZE, 8);
-            params.set(JAVA_INT, PARAMS_FLAGS, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP);
-            params.set(JAVA_INT, PARAMS_CQ_ENTRIES, entries * 2);
-            int fd = syscalls.ioUringSetup(entries, params);
+            int fd = setup(syscalls, entries, params, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_COOP_TASKRUN);
+            if (fd == -Errno.EINVAL) {
+                fd = setup(syscalls, entries, params, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP);
+            }
             if (fd < 0) {
                 throw UringAvailability.setupFailure(fd);
             }
@@ -90,6 +97,13 @@ final class UringRing implements AutoCloseable {
             }
             return map(syscalls, fd, params, features);
         }
+    }
+
+    private static int setup(Syscalls syscalls, int entries, MemorySegment params, int flags) {
+        params.fill((byte) 0);
+        params.set(JAVA_INT, PARAMS_FLAGS, flags);
+        params.set(JAVA_INT, PARAMS_CQ_ENTRIES, entries * 2);
+        return syscalls.ioUringSetup(entries, params);
     }
 
     private static UringRing map(Syscalls syscalls, int fd, MemorySegment params, int features) throws IOException {
