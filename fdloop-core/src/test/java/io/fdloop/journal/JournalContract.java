@@ -100,7 +100,7 @@ abstract class JournalContract {
         int count = 600;
         List<Long> positions = new ArrayList<>();
         try (Journal journal = journal().durability(durability).open()) {
-            assertEquals(backend().name().toLowerCase(Locale.ROOT), journal.backend());
+            assertEquals(backend(), journal.backend());
             assertEquals(RecoveryStop.Reason.EMPTY, journal.recovery().stop().reason());
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
