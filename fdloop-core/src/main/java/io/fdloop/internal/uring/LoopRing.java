@@ -184,6 +184,11 @@ public final class LoopRing implements CompletionSource {
         return new LoopRing(syscalls, ring, fd);
     }
 
+    /** How many completions the kernel's queue holds (beyond them, they overflow). */
+    public int completionQueueEntries() {
+        return ring.cqEntries;
+    }
+
     /** Makes {@code user} one of the ring's; returns its tag, for {@link Submission#userData}. */
     public int register(User user) {
         users = Arrays.copyOf(users, users.length + 1);
