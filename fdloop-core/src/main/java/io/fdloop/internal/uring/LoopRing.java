@@ -24,21 +24,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * wake-up drains the whole completion queue.
  *
  * <p>Each {@link User} fills submission entries when the loop flushes and gets back the completions
- * whose {@code user_data} carries its tag (the top byte; below it one bit that marks a multishot
- * request; the rest is the user's). No more one-shot requests are in flight than the completion
- * queue holds, so they alone can never overflow it; what does not fit waits in its user. Multishot
- * requests (an accept or a receive that keeps completing) reserve no room: the kernel ends one whose
- * next completion would not fit, and keeps completions that overflow the queue
- * ({@code IORING_FEAT_NODROP}) until an {@code io_uring_enter(GETEVENTS)} brings them in, which
- * the reap step does whenever the ring says it overflowed. No completion is lost either way.
+ * whose {@code user_data} carries its tag (the top byte; below it one bit that marks a request that
+ * reserves no room; the rest is the user's). No more reserving requests (file operations) are in
+ * flight than the completion queue holds, so they alone can never overflow it; what does not fit
+ * waits in its user. Requests that may wait without bound (a socket's receive or send, which waits
+ * for the peer) or complete many times (a multishot accept or receive) reserve no room, since
+ * thousands of them may be in flight: the kernel ends a multishot request whose next completion would
+ * not fit, and keeps completions that overflow the queue ({@code IORING_FEAT_NODROP}) until an
+ * {@code io_uring_enter(GETEVENTS)} brings them in, which the reap step does whenever the ring says
+ * it overflowed. No completion is lost either way.
  *
  * <p><b>Loop thread only.</b>
  */
 public final class LoopRing implements CompletionSource {
     private static final int TAG_SHIFT = 56;
-    /** In {@code user_data}: the request is multishot (it reserves no completion queue room). */
-    private static final long MULTISHOT = 1L << 55;
-    private static final long VALUE_MASK = MULTISHOT - 1;
+    /** In {@code user_data}: the request reserves no completion queue room (see the class comment). */
+    private static final long UNRESERVED = 1L << 55;
+    private static final long VALUE_MASK = UNRESERVED - 1;
     /** Overflowed completions brought in per reap, at most, in rounds of a full queue. */
     private static final int OVERFLOW_ROUNDS = 4;
     /** The smallest ring a loop gets, so that users who come later still find room. */
@@ -64,16 +66,39 @@ public final class LoopRing implements CompletionSource {
     /** The entries one flush may fill. Loop thread only. */
     public final class Submission {
         private int filled;
-        private int multishots;
-        private int room;
+        private int reservedFilled;
+        private int entryRoom; // free submission entries
+        private int reserveRoom; // completions that may still be reserved
         private boolean refused;
+        private boolean lastUnreserved;
 
         /**
-         * The offset in {@link #entries()} of the next submission entry, zeroed; -1 when the ring
-         * has no room for more this iteration (the user keeps the rest queued).
+         * The offset in {@link #entries()} of the next submission entry, zeroed, for a request that
+         * reserves room for its completion (see the class comment); -1 when the ring has no room for
+         * more this iteration (the user keeps the rest queued).
          */
         public long next() {
-            if (filled == room) {
+            if (reservedFilled == reserveRoom) {
+                refused = true;
+                return -1;
+            }
+            long sqe = take(false);
+            if (sqe >= 0) {
+                reservedFilled++;
+            }
+            return sqe;
+        }
+
+        /**
+         * The same for a request that reserves no room: a multishot request, or one that may wait without
+         * bound (a socket's send or receive, see the class comment); -1 only when no entry is free.
+         */
+        public long nextUnreserved() {
+            return take(true);
+        }
+
+        private long take(boolean unreserved) {
+            if (filled == entryRoom) {
                 refused = true;
                 return -1;
             }
@@ -82,6 +107,7 @@ public final class LoopRing implements CompletionSource {
             for (long offset = 0; offset < SQE_SIZE; offset += 8) {
                 sqes.set(JAVA_LONG, sqe + offset, 0L);
             }
+            lastUnreserved = unreserved;
             return sqe;
         }
 
@@ -90,18 +116,12 @@ public final class LoopRing implements CompletionSource {
             return ring.sqes;
         }
 
-        /** {@code value} tagged as {@code user}'s, for an entry's {@code user_data}. */
-        public long userData(int tag, long value) {
-            return ((long) tag << TAG_SHIFT) | (value & VALUE_MASK);
-        }
-
         /**
-         * The same for a multishot request, which reserves no completion queue room (see the class
-         * comment); call it once per such entry.
+         * {@code value} tagged as {@code user}'s, for the {@code user_data} of the entry {@link #next()} or
+         * {@link #nextUnreserved()} gave last.
          */
-        public long multishotUserData(int tag, long value) {
-            multishots++;
-            return ((long) tag << TAG_SHIFT) | MULTISHOT | (value & VALUE_MASK);
+        public long userData(int tag, long value) {
+            return ((long) tag << TAG_SHIFT) | (lastUnreserved ? UNRESERVED : 0) | (value & VALUE_MASK);
         }
     }
 
@@ -113,7 +133,7 @@ public final class LoopRing implements CompletionSource {
     private final UringRing.CompletionConsumer onCompletion = this::onCompletion;
     private User[] users = new User[1]; // index = tag; tag 0 is never given out
     private int inFlight; // requests submitted (or published) whose last completion has not come
-    private int reserved; // the one-shot ones among them: each holds room for its completion
+    private int reserved; // those among them that hold room for their completion
     private int unsubmitted; // published in the SQ, not yet consumed by io_uring_enter
     private boolean stalled;
     private boolean outOfEntries; // the last flush had users waiting for submission entries, not for completions
@@ -229,19 +249,21 @@ public final class LoopRing implements CompletionSource {
     public int flush() {
         stalled = false;
         submission.filled = 0;
-        submission.multishots = 0;
+        submission.reservedFilled = 0;
         submission.refused = false;
         int free = ring.freeSubmissionEntries();
-        submission.room = Math.max(0, Math.min(free, capacity - reserved));
-        for (int tag = 1; tag < users.length && submission.filled < submission.room; tag++) {
+        submission.entryRoom = free;
+        submission.reserveRoom = Math.max(0, capacity - reserved);
+        for (int tag = 1; tag < users.length && submission.filled < free; tag++) {
             users[tag].fill(submission);
         }
         int filled = submission.filled;
-        outOfEntries = submission.refused && free < capacity - reserved;
+        // Entries ran out (not completion room, which only completions give back): flush again soon.
+        outOfEntries = submission.refused && filled == free;
         if (filled > 0) {
             ring.publish(filled);
             inFlight += filled;
-            reserved += filled - submission.multishots;
+            reserved += submission.reservedFilled;
             unsubmitted += filled;
         }
         if (unsubmitted == 0) {
@@ -296,7 +318,7 @@ public final class LoopRing implements CompletionSource {
     private void onCompletion(long userData, int res, int flags) {
         if ((flags & CQE_F_MORE) == 0) {
             inFlight--; // the request's last completion
-            if ((userData & MULTISHOT) == 0) {
+            if ((userData & UNRESERVED) == 0) {
                 reserved--;
             }
         }

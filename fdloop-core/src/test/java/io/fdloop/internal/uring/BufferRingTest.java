@@ -119,14 +119,14 @@ class BufferRingTest {
             if (armed) {
                 return 0;
             }
-            long sqe = submission.next();
+            long sqe = submission.nextUnreserved();
             MemorySegment sqes = submission.entries();
             sqes.set(JAVA_BYTE, sqe + IoUringLayout.SQE_OPCODE, IoUringLayout.IORING_OP_RECV);
             sqes.set(JAVA_BYTE, sqe + IoUringLayout.SQE_FLAGS, IoUringLayout.IOSQE_BUFFER_SELECT);
             sqes.set(JAVA_SHORT, sqe + IoUringLayout.SQE_IOPRIO, IoUringLayout.IORING_RECV_MULTISHOT);
             sqes.set(JAVA_INT, sqe + IoUringLayout.SQE_FD, fd);
             sqes.set(JAVA_SHORT, sqe + IoUringLayout.SQE_BUF_GROUP, (short) GROUP);
-            sqes.set(JAVA_LONG, sqe + IoUringLayout.SQE_USER_DATA, submission.multishotUserData(tag, 1));
+            sqes.set(JAVA_LONG, sqe + IoUringLayout.SQE_USER_DATA, submission.userData(tag, 1));
             armed = true;
             return 1;
         }

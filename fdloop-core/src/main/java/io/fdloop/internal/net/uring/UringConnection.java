@@ -574,7 +574,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         MemorySegment sqes = submission.entries();
         if (state == CLOSED) {
             if (cancelAllWanted) {
-                long sqe = mechanism.entry(submission, slot, CANCEL, false);
+                long sqe = mechanism.entry(submission, slot, CANCEL);
                 if (sqe < 0) {
                     return false;
                 }
@@ -584,7 +584,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             return true;
         }
         if (connectWanted) {
-            long sqe = mechanism.entry(submission, slot, CONNECT, false);
+            long sqe = mechanism.entry(submission, slot, CONNECT);
             if (sqe < 0) {
                 return false;
             }
@@ -595,7 +595,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         }
         if (connectCancelWanted) {
             if (connectInKernel) {
-                long sqe = mechanism.entry(submission, slot, CANCEL, false);
+                long sqe = mechanism.entry(submission, slot, CANCEL);
                 if (sqe < 0) {
                     return false;
                 }
@@ -605,7 +605,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         }
         if (recvCancelWanted) {
             if (recv != NONE && !recvCancelled) {
-                long sqe = mechanism.entry(submission, slot, CANCEL, false);
+                long sqe = mechanism.entry(submission, slot, CANCEL);
                 if (sqe < 0) {
                     return false;
                 }
@@ -616,7 +616,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         }
         if (recvWanted) {
             if (recv == NONE) {
-                long sqe = mechanism.entry(submission, slot, RECV_MULTISHOT, true);
+                long sqe = mechanism.entry(submission, slot, RECV_MULTISHOT);
                 if (sqe < 0) {
                     return false;
                 }
@@ -650,7 +650,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         } catch (IllegalStateException closedOrConfined) {
             direct = false;
         }
-        long sqe = mechanism.entry(submission, slot, RECV, false);
+        long sqe = mechanism.entry(submission, slot, RECV);
         if (sqe < 0) {
             return false;
         }
@@ -667,7 +667,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
     }
 
     private boolean fillSend(LoopRing.Submission submission) {
-        long sqe = mechanism.entry(submission, slot, sendPrepared, false);
+        long sqe = mechanism.entry(submission, slot, sendPrepared);
         if (sqe < 0) {
             return false;
         }

@@ -75,7 +75,7 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
         if (closed) {
             armWanted = false;
             if (cancelWanted && armed) {
-                long sqe = mechanism.entry(submission, slot, CANCEL, false);
+                long sqe = mechanism.entry(submission, slot, CANCEL);
                 if (sqe < 0) {
                     return false;
                 }
@@ -85,7 +85,7 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
             return true;
         }
         if (armWanted && !armed) {
-            long sqe = mechanism.entry(submission, slot, ACCEPT, true);
+            long sqe = mechanism.entry(submission, slot, ACCEPT);
             if (sqe < 0) {
                 return false;
             }

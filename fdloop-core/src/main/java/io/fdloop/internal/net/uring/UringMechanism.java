@@ -220,15 +220,17 @@ public final class UringMechanism implements SocketMechanism, LoopRing.User {
 
     /**
      * The next submission entry for {@code operation} of the client in {@code slot}, its {@code user_data}
-     * set; -1 when the ring has no room this iteration.
+     * set; -1 when the ring has no room this iteration. Socket requests reserve no completion queue room
+     * (a send may wait for the peer as long as a receive does, and thousands may be in flight): what
+     * overflows the queue is brought in at the ring's reap.
      */
-    long entry(LoopRing.Submission submission, int slot, int operation, boolean multishot) {
-        long sqe = submission.next();
+    long entry(LoopRing.Submission submission, int slot, int operation) {
+        long sqe = submission.nextUnreserved();
         if (sqe < 0) {
             return -1;
         }
         long value = ((long) operation << OPERATION_SHIFT) | ((long) generations[slot] << GENERATION_SHIFT) | slot;
-        long userData = multishot ? submission.multishotUserData(tag, value) : submission.userData(tag, value);
+        long userData = submission.userData(tag, value);
         submission.entries().set(JAVA_LONG, sqe + SQE_USER_DATA, userData);
         lastUserData = userData;
         inFlight[slot]++;
