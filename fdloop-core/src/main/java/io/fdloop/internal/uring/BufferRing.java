@@ -16,15 +16,21 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * A provided buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19): {@code count} buffers of
- * {@code size} bytes that the kernel picks from when a receive names the ring's buffer group, so a
- * socket that is not receiving holds no buffer at all. The kernel takes buffers at the ring's head;
- * the loop gives each one back at the tail once the data it held has been handed over.
+ * A provided buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19): buffers of {@code size}
+ * bytes that the kernel picks from when a receive names the ring's buffer group, so a socket that is
+ * not receiving holds no buffer at all. The kernel takes buffers at the ring's head; the loop gives
+ * each one back at the tail once the data it held has been handed over.
  * <pre>
  *   ring:     [ io_uring_buf 0 | io_uring_buf 1 | ... ]   entry i: addr, len, bid; tail in entry 0's resv
- *   buffers:  [ buffer 0 (size bytes) | buffer 1 | ... ]  buffer bid at buffers + bid * size
+ *   buffers:  chunks of buffers, buffer bid at address(bid)
  * </pre>
- * The views {@link #view} hands out are cached per buffer, a few lengths each, so a stream whose
+ * The ring holds few buffers at first and {@linkplain #grow grows} when receives find it empty
+ * ({@code ENOBUFS}), up to its entries: a buffer comes back as soon as its data is handed over, so the
+ * buffers in use are those of the completions not yet reaped, and the fewer buffers cycle, the more of
+ * them are still in the CPU's caches when the kernel writes the next receive into them (a ring of
+ * 8 MiB that cycles through all of them measurably costs a receive its cache misses).
+ *
+ * <p>The views {@link #view} hands out are cached per buffer, a few lengths each, so a stream whose
  * receives repeat their lengths (request/response traffic) allocates nothing once warm.
  *
  * <p><b>Loop thread only.</b>
@@ -38,48 +44,79 @@ public final class BufferRing {
 
     private final LoopRing loopRing;
     private final int groupId;
-    private final int count;
+    private final int entries;
     private final int size;
     private final int mask;
-    private final Arena arena = Arena.ofAuto();
     private final MemorySegment ring;
-    private final MemorySegment buffers;
-    private final long buffersAddress;
+    private final MemorySegment[] buffers; // by bid
+    private final long[] addresses; // by bid
     private final MemorySegment[] views;
+    private int count; // buffers made so far, all given to the kernel
     private short tail; // ours: where the next buffer given back goes
     private boolean registered;
 
-    private BufferRing(LoopRing loopRing, int groupId, int count, int size) {
+    private BufferRing(LoopRing loopRing, int groupId, int entries, int size) {
         this.loopRing = loopRing;
         this.groupId = groupId;
-        this.count = count;
+        this.entries = entries;
         this.size = size;
-        this.mask = count - 1;
-        this.ring = arena.allocate(BUF_SIZE * count, RING_ALIGNMENT);
-        this.buffers = arena.allocate((long) size * count, 4096);
-        this.buffersAddress = buffers.address();
-        this.views = new MemorySegment[count * VIEWS_PER_BUFFER];
+        this.mask = entries - 1;
+        this.ring = Arena.ofAuto().allocate(BUF_SIZE * entries, RING_ALIGNMENT);
+        this.buffers = new MemorySegment[entries];
+        this.addresses = new long[entries];
+        this.views = new MemorySegment[entries * VIEWS_PER_BUFFER];
     }
 
     /**
-     * {@code count} buffers (a power of two) of {@code size} bytes, all given to the kernel as buffer group
-     * {@code groupId} of {@code loopRing}.
+     * A ring of {@code entries} (a power of two) for buffers of {@code size} bytes, registered as buffer group
+     * {@code groupId} of {@code loopRing}, with {@code initial} buffers given to the kernel.
      *
      * @throws IOException when the kernel refuses the ring (before Linux 5.19 it has none)
      */
-    public static BufferRing register(LoopRing loopRing, int groupId, int count, int size) throws IOException {
-        if (Integer.bitCount(count) != 1 || count > BUF_RING_MAX_ENTRIES) {
+    public static BufferRing register(LoopRing loopRing, int groupId, int entries, int size, int initial)
+            throws IOException {
+        if (Integer.bitCount(entries) != 1 || entries > BUF_RING_MAX_ENTRIES) {
             throw new IllegalArgumentException("a provided buffer ring holds a power of two of at most "
-                    + BUF_RING_MAX_ENTRIES + " buffers, not " + count);
+                    + BUF_RING_MAX_ENTRIES + " buffers, not " + entries);
         }
-        BufferRing buffers = new BufferRing(loopRing, groupId, count, size);
-        for (int bid = 0; bid < count; bid++) {
-            buffers.put(bid);
+        if (initial < 1 || initial > entries) {
+            throw new IllegalArgumentException("a ring of " + entries + " entries starts with 1 to " + entries
+                    + " buffers, not " + initial);
         }
-        buffers.publish();
-        loopRing.registerBufferRing(buffers.ring.address(), count, groupId);
+        BufferRing buffers = new BufferRing(loopRing, groupId, entries, size);
+        buffers.add(initial);
+        loopRing.registerBufferRing(buffers.ring.address(), entries, groupId);
         buffers.registered = true;
         return buffers;
+    }
+
+    /** How many buffers the kernel has to pick from (in use or not). */
+    public int count() {
+        return count;
+    }
+
+    /**
+     * Doubles the buffers the kernel picks from, up to the ring's entries: the ring ran empty. False when
+     * it holds all it can already.
+     */
+    public boolean grow() {
+        if (count == entries) {
+            return false;
+        }
+        add(Math.min(count, entries - count));
+        return true;
+    }
+
+    private void add(int more) {
+        MemorySegment chunk = Arena.ofAuto().allocate((long) size * more, 4096);
+        for (int i = 0; i < more; i++) {
+            int bid = count + i;
+            buffers[bid] = chunk.asSlice((long) size * i, size);
+            addresses[bid] = buffers[bid].address();
+            put(bid);
+        }
+        count += more;
+        publish();
     }
 
     public int groupId() {
@@ -96,7 +133,7 @@ public final class BufferRing {
         int slot = bid * VIEWS_PER_BUFFER + (length * 0x9E3779B1 >>> 30);
         MemorySegment view = views[slot];
         if (view == null || view.byteSize() != length) {
-            view = buffers.asSlice((long) bid * size, length);
+            view = buffers[bid].asSlice(0, length);
             views[slot] = view;
         }
         return view;
@@ -104,7 +141,7 @@ public final class BufferRing {
 
     /** The address of buffer {@code bid}. */
     public long address(int bid) {
-        return buffersAddress + (long) bid * size;
+        return addresses[bid];
     }
 
     /** Gives buffer {@code bid} back to the kernel: its bytes may be overwritten from now on. */
@@ -115,7 +152,7 @@ public final class BufferRing {
 
     private void put(int bid) {
         long entry = BUF_SIZE * (tail & mask);
-        ring.set(JAVA_LONG, entry + BUF_ADDR, buffersAddress + (long) bid * size);
+        ring.set(JAVA_LONG, entry + BUF_ADDR, addresses[bid]);
         ring.set(JAVA_INT, entry + BUF_LEN, size);
         ring.set(JAVA_SHORT, entry + BUF_BID, (short) bid);
         tail++;
@@ -139,6 +176,6 @@ public final class BufferRing {
 
     @Override
     public String toString() {
-        return "BufferRing[group " + groupId + ", " + count + " x " + size + " bytes]";
+        return "BufferRing[group " + groupId + ", " + count + " of " + entries + " x " + size + " bytes]";
     }
 }

@@ -86,6 +86,47 @@ class BufferRingTest {
         }
     }
 
+    @Test
+    void shouldGrowWhenAReceiveFindsItEmpty() throws Exception {
+        assumeTrue(NetMechanism.URING.isAvailable(), () -> "io_uring cannot serve sockets here: "
+                + NetMechanism.URING.unavailabilityCause());
+        Syscalls sys = Syscalls.linux();
+        try (EventLoop loop = EventLoop.builder().name("growing").daemon(true).start(); Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            assertEquals(0, sys.socketpair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0, pair));
+            int reader = pair.getAtIndex(JAVA_INT, 0);
+            int writer = pair.getAtIndex(JAVA_INT, 1);
+            try {
+                Receiver receiver = new Receiver(reader, 1);
+                receiver.recycle = false; // every buffer stays taken: only growing makes room
+                receiver.rearm = true;
+                CompletableFuture<Void> armed = new CompletableFuture<>();
+                loop.execute(() -> {
+                    try {
+                        receiver.start(LoopRing.of(Loops.host(loop), 8));
+                        armed.complete(null);
+                    } catch (Exception e) {
+                        armed.completeExceptionally(e);
+                    }
+                });
+                armed.get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < BUFFERS; i++) {
+                    send(sys, arena, writer, "grown " + i);
+                    assertEquals("grown " + i, receiver.next.take(), "after " + receiver.grown + " growths");
+                }
+                CompletableFuture<int[]> after = new CompletableFuture<>();
+                loop.execute(() -> after.complete(new int[] {receiver.buffers.count(), receiver.buffers.grow() ? 1 : 0}));
+                int[] counts = after.get(30, TimeUnit.SECONDS);
+                assertEquals(BUFFERS, counts[0], "grown to the ring's entries");
+                assertEquals(0, counts[1], "and no further");
+                assertEquals(2, receiver.grown, "1 -> 2 -> 4");
+            } finally {
+                sys.close(reader);
+                sys.close(writer);
+            }
+        }
+    }
+
     private static void send(Syscalls sys, Arena arena, int fd, String text) {
         MemorySegment bytes = arena.allocateFrom(text);
         assertEquals(text.length(), sys.write(fd, bytes.address(), text.length()));
@@ -98,19 +139,27 @@ class BufferRingTest {
         final List<Integer> bufferIds = new ArrayList<>();
         final CompletableFuture<Integer> ended = new CompletableFuture<>();
         volatile boolean allHadMore = true;
+        final int initial;
         boolean recycle = true;
+        boolean rearm; // a request that ended for ENOBUFS grows the ring and is armed again
+        int grown;
         LoopRing ring;
         BufferRing buffers;
         int tag;
         boolean armed;
 
         Receiver(int fd) {
+            this(fd, BUFFERS);
+        }
+
+        Receiver(int fd, int initial) {
             this.fd = fd;
+            this.initial = initial;
         }
 
         void start(LoopRing loopRing) throws java.io.IOException {
             ring = loopRing;
-            buffers = BufferRing.register(loopRing, GROUP, BUFFERS, SIZE);
+            buffers = BufferRing.register(loopRing, GROUP, BUFFERS, SIZE, initial);
             tag = loopRing.register(this);
         }
 
@@ -144,6 +193,9 @@ class BufferRingTest {
                 if (recycle) {
                     buffers.recycle(bid);
                 }
+            } else if (rearm && res == -io.fdloop.internal.linux.Errno.ENOBUFS && buffers.grow()) {
+                grown++;
+                armed = false;
             } else {
                 ended.complete(res);
             }

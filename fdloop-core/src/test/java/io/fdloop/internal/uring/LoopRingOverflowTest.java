@@ -116,7 +116,7 @@ class LoopRingOverflowTest {
         }
 
         void start(LoopRing ring) throws java.io.IOException {
-            buffers = BufferRing.register(ring, GROUP, 1024, 16);
+            buffers = BufferRing.register(ring, GROUP, 1024, 16, 1024);
             tag = ring.register(this);
         }
 

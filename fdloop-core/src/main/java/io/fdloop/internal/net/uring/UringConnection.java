@@ -178,6 +178,16 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             established();
             return;
         }
+        if (res == -Errno.ECONNRESET && !connectTimedOut) {
+            // The handshake completed and the peer reset the connection before the kernel re-ran the
+            // connect (it reports the socket's pending error then, io_uring/net.c io_connect): connected,
+            // then reset, as epoll would have seen it.
+            established();
+            if (state == OPEN) {
+                failed(Errors.socketException("recv", res, remote));
+            }
+            return;
+        }
         Throwable error;
         if (connectTimedOut) {
             error = Errors.connectTimedOut(remote, connectTimeoutMs);

@@ -30,9 +30,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Sockets on the loop's io_uring ({@link LoopRing}, shared with the loop's files): listeners and
  * connections become {@linkplain Client clients} of the ring, each with a slot, and everything they
  * queue during an iteration goes out in the ring's one {@code io_uring_enter}. Holds what the loop's
- * sockets share: the provided buffer ring every receive takes its buffer from ({@value #BUFFER_COUNT}
- * buffers of {@value #BUFFER_SIZE} bytes, buffer group {@value #BUFFER_GROUP}), the sendmsg blocks and
- * the splice pipes.
+ * sockets share: the provided buffer ring every receive takes its buffer from (buffers of
+ * {@value #BUFFER_SIZE} bytes, buffer group {@value #BUFFER_GROUP}; {@value #INITIAL_BUFFERS} at first,
+ * doubled whenever receives find none free, up to {@value #MAX_BUFFERS}), the sendmsg blocks and the
+ * splice pipes.
  *
  * <p>A request's {@code user_data} names its client's slot, the slot's generation and the operation:
  * <pre>
@@ -45,7 +46,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class UringMechanism implements SocketMechanism, LoopRing.User {
     static final int BUFFER_GROUP = 0;
-    static final int BUFFER_COUNT = 512;
+    static final int INITIAL_BUFFERS = 32;
+    static final int MAX_BUFFERS = 1024;
     static final int BUFFER_SIZE = 16 * 1024;
     /** The submission entries a loop's ring gets when sockets make it (files may have made it smaller). */
     static final int RING_ENTRIES = 1024;
@@ -88,6 +90,7 @@ public final class UringMechanism implements SocketMechanism, LoopRing.User {
     private int totalInFlight;
     private long lastUserData;
     private long emptyBufferRing; // receives that ended because every provided buffer was taken
+    private boolean growBuffers;
     private boolean ringClosed;
 
     private UringMechanism(NetEngine engine, LoopRing ring, BufferRing buffers) {
@@ -110,7 +113,7 @@ public final class UringMechanism implements SocketMechanism, LoopRing.User {
             throw new IOException(missing);
         }
         LoopRing ring = LoopRing.of(engine.host, RING_ENTRIES);
-        BufferRing buffers = BufferRing.register(ring, BUFFER_GROUP, BUFFER_COUNT, BUFFER_SIZE);
+        BufferRing buffers = BufferRing.register(ring, BUFFER_GROUP, MAX_BUFFERS, BUFFER_SIZE, INITIAL_BUFFERS);
         return new UringMechanism(engine, ring, buffers);
     }
 
@@ -243,15 +246,23 @@ public final class UringMechanism implements SocketMechanism, LoopRing.User {
         return lastUserData;
     }
 
-    /** A receive ended with ENOBUFS: every provided buffer was in use; it is armed again. */
+    /**
+     * A receive ended with ENOBUFS: every provided buffer was in use. It is armed again; the ring grows at
+     * the next flush (once, however many receives found it empty meanwhile).
+     */
     void bufferRingWasEmpty() {
         emptyBufferRing++;
+        growBuffers = true;
     }
 
     // ---- LoopRing.User --------------------------------------------------------------------------
 
     @Override
     public int fill(LoopRing.Submission submission) {
+        if (growBuffers) {
+            growBuffers = false;
+            buffers.grow(); // before the receives that are armed again
+        }
         int n = queued;
         int kept = 0;
         for (int i = 0; i < n; i++) {
