@@ -47,7 +47,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class UringMechanism implements SocketMechanism, LoopRing.User {
     static final int BUFFER_GROUP = 0;
     static final int INITIAL_BUFFERS = 32;
-    static final int MAX_BUFFERS = 1024;
+    /**
+     * The most buffers the ring grows to (2 MiB): past it a receive that finds none free ends and is armed
+     * again once buffers come back, which costs less than receives into buffers that left the caches.
+     */
+    static final int MAX_BUFFERS = 128;
     static final int BUFFER_SIZE = 16 * 1024;
     /** The submission entries a loop's ring gets when sockets make it (files may have made it smaller). */
     static final int RING_ENTRIES = 1024;
