@@ -28,8 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * ({@code ENOBUFS}), up to its entries: a buffer comes back as soon as its data is handed over, so the
  * buffers in use are those of the completions not yet reaped, and the fewer buffers cycle, the more of
  * them are still in the CPU's caches when the kernel writes the next receive into them (measured on a
- * 4 KiB echo: a ring cycling through 8 MiB cost the server about a fifth more CPU per request than
- * epoll's one hot read buffer; one of 1-2 MiB, within a few percent).
+ * pipelined 4 KiB echo, on a shared 2-core machine: a ring cycling through 8 MiB cost the server
+ * 20-30 % more CPU per request than epoll's one hot read buffer, one of 1-2 MiB about 10 %).
  *
  * <p>The views {@link #view} hands out are cached per buffer, a few lengths each, so a stream whose
  * receives repeat their lengths (request/response traffic) allocates nothing once warm.
