@@ -326,7 +326,9 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             return -1;
         }
         long n = Math.min(length, dst.byteSize());
-        MemorySegment.copy(src, offset, MemorySegment.ofAddress(dst.address()).reinterpret(n), 0, n);
+        MemorySegment into = dst.isAccessibleBy(Thread.currentThread()) ? dst
+                : MemorySegment.ofAddress(dst.address()).reinterpret(n);
+        MemorySegment.copy(src, offset, into, 0, n);
         return n;
     }
 
@@ -535,10 +537,11 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             return;
         }
         if (res < 0) {
-            if (res != -Errno.ECANCELED) {
-                failed(operation == SPLICE_TO_PIPE
-                        ? Errors.ioException("splice", res, queue.headFile().describe())
-                        : Errors.socketException(operation == SPLICE_TO_SOCKET ? "splice" : "sendmsg", res, remote));
+            if (operation == SPLICE_TO_PIPE) {
+                // the file failed: what follows in the byte stream can no longer be what was queued
+                finish(Errors.ioException("splice", res, queue.headFile().describe()), true);
+            } else {
+                failed(Errors.socketException(operation == SPLICE_TO_SOCKET ? "splice" : "sendmsg", res, remote));
             }
             return;
         }
