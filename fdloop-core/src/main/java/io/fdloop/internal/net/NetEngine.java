@@ -59,6 +59,7 @@ public final class NetEngine implements CompletionSource {
     private boolean flushing;
     private boolean shutdownBegun;
     private long shutdownDeadlineNs;
+    private boolean shutdownTimedOut;
     private boolean closed;
 
     private NetEngine(LoopHost host, EventLoop loop) {
@@ -227,6 +228,9 @@ public final class NetEngine implements CompletionSource {
     private void flushSockets() {
         if (host.isShuttingDown() && !shutdownBegun) {
             beginShutdown();
+        } else if (shutdownBegun && !shutdownTimedOut && System.nanoTime() - shutdownDeadlineNs >= 0) {
+            shutdownTimedOut = true;
+            resetRemaining(); // while the loop still runs: io_uring connections cancel their requests and reap them
         }
         int work = continuationCount;
         if (work > 0) {
@@ -298,6 +302,16 @@ public final class NetEngine implements CompletionSource {
         for (NetConnection c = first; c != null; ) {
             NetConnection next = c.next;
             c.loopClosing();
+            c = next;
+        }
+    }
+
+    /** The loop's close bound passed: what did not finish is reset, its pending writes failed. */
+    private void resetRemaining() {
+        for (NetConnection c = first; c != null; ) {
+            NetConnection next = c.next;
+            boolean flushing = c.hasOutput();
+            c.finish(flushing ? new InterruptedByTimeoutException() : null, flushing);
             c = next;
         }
     }

@@ -765,7 +765,7 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             mechanism.pipes.close(pipe);
             pipe = null;
         }
-        mechanism.abandon(slot, new Object[] {queue, block, userRead});
+        mechanism.abandon(slot, new Object[] {queue == null ? null : queue.heldMemory(), block, userRead});
     }
 
     /**
