@@ -3,7 +3,9 @@ package io.fdloop;
 import io.fdloop.internal.loop.LoopBuilder;
 import io.fdloop.file.AsyncFile;
 import io.fdloop.internal.linux.Errno;
+import io.fdloop.internal.linux.CompletionRewriter;
 import io.fdloop.internal.linux.ForwardingSyscalls;
+import io.fdloop.internal.linux.IoUringLayout;
 import io.fdloop.internal.linux.Msghdr;
 import io.fdloop.internal.linux.PageCache;
 import io.fdloop.internal.linux.PageCacheFixture;
@@ -11,6 +13,7 @@ import io.fdloop.internal.linux.Syscalls;
 import io.fdloop.net.Connection;
 import io.fdloop.net.ConnectionHandler;
 import io.fdloop.net.Listener;
+import io.fdloop.net.NetMechanism;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,16 +36,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Socket faults the kernel will not produce on demand, injected through the syscall seam in front of
  * the real kernel on the server's loop: every byte must still arrive, in order, and a reset must be
- * reported once.
+ * reported once. The epoll mechanism's faults are its system calls' results; io_uring's are
+ * {@code io_uring_enter}'s and a completion's {@code res}, rewritten in the completion queue the
+ * kernel shares with the loop.
  */
 class NetFaultInjectionTest {
     private static final long TIMEOUT_S = 60;
     private static final int CONNECTIONS = 40, SIZE = 64 * 1024;
+    private static final Listener.Builder EPOLL = Listener.builder().mechanism(NetMechanism.EPOLL);
+    private static final Listener.Builder URING = Listener.builder().mechanism(NetMechanism.URING);
 
     @TempDir
     Path dir;
@@ -107,7 +116,7 @@ class NetFaultInjectionTest {
         AtomicInteger closes = new AtomicInteger();
         try (EventLoop server = new LoopBuilder().name("faulty").daemon(true).syscalls(faulty).start();
              EventLoop client = EventLoop.builder().name("client").daemon(true).start();
-             Listener listener = Listener.bind(server, new InetSocketAddress("127.0.0.1", 0), connection -> new ConnectionHandler() {
+             Listener listener = EPOLL.bind(server, new InetSocketAddress("127.0.0.1", 0), connection -> new ConnectionHandler() {
                  @Override
                  public void onData(Connection c, MemorySegment data) {
                  }
@@ -124,6 +133,74 @@ class NetFaultInjectionTest {
             assertTrue(reset.getMessage().contains("connection reset by peer /127.0.0.1:"
                     + ((InetSocketAddress) c.localAddress()).getPort()), reset.getMessage());
             c.closeFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+            assertEquals(1, closes.get(), "reported once");
+        }
+    }
+
+    @Test
+    void shouldEchoEverythingDespiteEagainAndEbusyFromIoUringEnter() throws Exception {
+        assumeTrue(NetMechanism.URING.isAvailable(), () -> "io_uring cannot serve sockets here: "
+                + NetMechanism.URING.unavailabilityCause());
+        AtomicInteger enters = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        Syscalls faulty = new ForwardingSyscalls() {
+            @Override
+            public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+                int call = enters.incrementAndGet();
+                if (toSubmit > 0 && call % 3 != 0) {
+                    refused.incrementAndGet();
+                    return call % 3 == 1 ? -Errno.EAGAIN : -Errno.EBUSY; // nothing consumed: the loop must retry
+                }
+                return kernel.ioUringEnter(fd, toSubmit, minComplete, flags);
+            }
+        };
+        assertEchoIsExact(URING, faulty, SIZE);
+        assertTrue(refused.get() > 10, "io_uring_enter was refused " + refused.get() + " times");
+    }
+
+    @Test
+    void shouldReportAResetCompletionOnceNamingThePeerAndFailWhatIsQueued() throws Exception {
+        assumeTrue(NetMechanism.URING.isAvailable(), () -> "io_uring cannot serve sockets here: "
+                + NetMechanism.URING.unavailabilityCause());
+        CompletionRewriter faulty = new CompletionRewriter(IoUringLayout.CQE_F_BUFFER, -Errno.ECONNRESET);
+        CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        CompletableFuture<Throwable> queuedWrite = new CompletableFuture<>();
+        AtomicInteger closes = new AtomicInteger();
+        try (EventLoop server = new LoopBuilder().name("faulty").daemon(true).syscalls(faulty).start();
+             EventLoop client = EventLoop.builder().name("client").daemon(true).start();
+             Listener listener = URING.bind(server, new InetSocketAddress("127.0.0.1", 0), connection -> {
+                 // 16 MiB the client does not read stay queued: the reset must fail them
+                 connection.write(java.lang.foreign.Arena.ofAuto().allocate(16 << 20))
+                         .whenComplete((n, error) -> queuedWrite.complete(error));
+                 return new ConnectionHandler() {
+                     @Override
+                     public void onData(Connection c, MemorySegment data) {
+                     }
+
+                     @Override
+                     public void onClosed(Connection c, Throwable cause) {
+                         closes.incrementAndGet();
+                         closed.complete(cause);
+                     }
+                 };
+             })) {
+            Connection c = Connection.builder().mechanism(NetMechanism.EPOLL)
+                    .connect(client, listener.localAddress(), (conn, data) -> { }).get(TIMEOUT_S, TimeUnit.SECONDS);
+            c.pauseReading(); // the 16 MiB stay queued at the server
+            // The kernel may post a completion between the rewriter's look and the loop's reap (task work
+            // runs on the way out of any system call): the client sends until one was caught.
+            io.fdloop.Timer sending = client.scheduleAtFixedRate(java.time.Duration.ZERO, java.time.Duration.ofMillis(5), () -> {
+                if (c.isOpen()) {
+                    c.writeCopy("hello".getBytes());
+                }
+            });
+            SocketException reset = assertInstanceOf(SocketException.class, closed.get(TIMEOUT_S, TimeUnit.SECONDS));
+            assertTrue(reset.getMessage().contains("connection reset by peer /127.0.0.1:"
+                    + ((InetSocketAddress) c.localAddress()).getPort()), reset.getMessage());
+            assertSame(reset, queuedWrite.get(TIMEOUT_S, TimeUnit.SECONDS), "the queued write failed with the reset");
+            assertEquals(1, faulty.rewritten(), "one completion was rewritten");
+            c.closeFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+            sending.cancel();
             assertEquals(1, closes.get(), "reported once");
         }
     }
@@ -179,7 +256,7 @@ class NetFaultInjectionTest {
         try (EventLoop server = new LoopBuilder().name("files").daemon(true).syscalls(counting).start();
              EventLoop client = EventLoop.builder().name("client").daemon(true).start();
              AsyncFile file = AsyncFile.open(server, path);
-             Listener listener = Listener.bind(server, new InetSocketAddress("127.0.0.1", 0), connection -> {
+             Listener listener = EPOLL.bind(server, new InetSocketAddress("127.0.0.1", 0), connection -> {
                  connection.sendFile(file, 0, content.length).whenComplete((n, e) -> connection.close());
                  return (c, data) -> { };
              })) {
@@ -217,7 +294,7 @@ class NetFaultInjectionTest {
         };
         try (EventLoop server = new LoopBuilder().name("out-of-fds").daemon(true).syscalls(faulty).start();
              EventLoop client = EventLoop.builder().name("client").daemon(true).start();
-             Listener echo = Listener.bind(server, new InetSocketAddress("127.0.0.1", 0),
+             Listener echo = EPOLL.bind(server, new InetSocketAddress("127.0.0.1", 0),
                      connection -> (c, data) -> c.writeCopy(data))) {
             emfileUntil[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             CompletableFuture<byte[]> echoed = new CompletableFuture<>();
@@ -248,11 +325,16 @@ class NetFaultInjectionTest {
         return received.toByteArray();
     }
 
-    /** Echo through a server on {@code syscalls}: every connection gets back exactly what it sent. */
+    /** Echo through an epoll server on {@code syscalls}: every connection gets back exactly what it sent. */
     private static void assertEchoIsExact(Syscalls syscalls, int size) throws Exception {
+        assertEchoIsExact(EPOLL, syscalls, size);
+    }
+
+    /** Echo through a server on {@code syscalls}: every connection gets back exactly what it sent. */
+    private static void assertEchoIsExact(Listener.Builder listener, Syscalls syscalls, int size) throws Exception {
         try (EventLoop server = new LoopBuilder().name("faulty").daemon(true).syscalls(syscalls).start();
              EventLoop client = EventLoop.builder().name("client").daemon(true).start();
-             Listener echo = Listener.bind(server, new InetSocketAddress("127.0.0.1", 0),
+             Listener echo = listener.bind(server, new InetSocketAddress("127.0.0.1", 0),
                      connection -> (c, data) -> c.writeCopy(data))) {
             List<CompletableFuture<byte[]>> results = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {

@@ -31,7 +31,8 @@ final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--loops", description = "Event loops, one thread each (default ${DEFAULT-VALUE}).", defaultValue = "1")
     int loops;
 
-    @Option(names = "--mechanism", description = "auto or epoll (default ${DEFAULT-VALUE}).", defaultValue = "auto")
+    @Option(names = "--mechanism", description = "auto, epoll or uring (default ${DEFAULT-VALUE}: io_uring where the "
+            + "kernel has what it needs, see 'fdloop info').", defaultValue = "auto")
     String mechanism;
 
     @Override
@@ -40,7 +41,7 @@ final class EchoServerCommand implements Callable<Integer> {
         try {
             choice = NetMechanism.valueOf(mechanism.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            System.err.println("fdloop echo-server: --mechanism must be auto or epoll, was " + mechanism);
+            System.err.println("fdloop echo-server: --mechanism must be auto, epoll or uring, was " + mechanism);
             return 2;
         }
         if (!choice.isAvailable()) {

@@ -4,6 +4,7 @@ import io.fdloop.file.FileBackend;
 import io.fdloop.cli.bench.Json;
 import io.fdloop.cli.bench.JsonObject;
 import io.fdloop.file.DirectIoSupport;
+import io.fdloop.net.NetMechanism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,11 +21,12 @@ import java.util.concurrent.Callable;
  * {@code fdloop info}: what this host lets fdloop use, and why not where it does not.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the kernel, the file backends available here (and why not), AIO and io_uring limits, "
-                + "and what direct I/O needs on a file system.")
+        description = "Show the kernel, the file backends and socket mechanisms available here (and why not), AIO and "
+                + "io_uring limits, and what direct I/O needs on a file system.")
 final class InfoCommand implements Callable<Integer> {
     private static final List<FileBackend> BACKENDS =
             List.of(FileBackend.AIO, FileBackend.URING, FileBackend.THREADS);
+    private static final List<NetMechanism> MECHANISMS = List.of(NetMechanism.EPOLL, NetMechanism.URING);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
             description = "A directory or file whose file system to examine (default: the working directory).")
@@ -57,6 +59,11 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("  %-8s %s%n", name(backend),
                     backend.isAvailable() ? "available" : "unavailable: " + backend.unavailabilityCause());
         }
+        out.println("sockets");
+        for (NetMechanism mechanism : MECHANISMS) {
+            out.printf("  %-8s %s%n", name(mechanism),
+                    mechanism.isAvailable() ? "available" : "unavailable: " + mechanism.unavailabilityCause());
+        }
         out.printf("limits     fs.aio-nr %s of fs.aio-max-nr %s; kernel.io_uring_disabled %s%n",
                 sysctl("fs/aio-nr"), sysctl("fs/aio-max-nr"), sysctl("kernel/io_uring_disabled"));
         out.printf("path       %s (%s)%n", target, direct.fileSystemType());
@@ -68,8 +75,8 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             out.printf("  O_DIRECT does not work here: %s%n", direct.reason());
         }
-        out.printf("auto       direct files: %s; buffered files: %s%n", name(FileBackend.autoFor(true)),
-                name(FileBackend.autoFor(false)));
+        out.printf("auto       direct files: %s; buffered files: %s; sockets: %s%n", name(FileBackend.autoFor(true)),
+                name(FileBackend.autoFor(false)), name(NetMechanism.AUTO.resolve()));
     }
 
     private static String toJson(Path target, DirectIoSupport direct) {
@@ -77,6 +84,11 @@ final class InfoCommand implements Callable<Integer> {
         for (FileBackend backend : BACKENDS) {
             backends.object(name(backend), new JsonObject().bool("available", backend.isAvailable())
                     .string("cause", backend.unavailabilityCause()));
+        }
+        JsonObject sockets = new JsonObject();
+        for (NetMechanism mechanism : MECHANISMS) {
+            sockets.object(name(mechanism), new JsonObject().bool("available", mechanism.isAvailable())
+                    .string("cause", mechanism.unavailabilityCause()));
         }
         JsonObject file = new JsonObject().string("path", target.toString())
                 .string("fs_type", direct.fileSystemType())
@@ -93,17 +105,23 @@ final class InfoCommand implements Callable<Integer> {
                 .string("kernel", kernel())
                 .string("arch", System.getProperty("os.arch"))
                 .string("jdk", System.getProperty("java.version"))
-                .object("backends", backends);
+                .object("backends", backends)
+                .object("sockets", sockets);
         number(info, "aio_nr", sysctl("fs/aio-nr"));
         number(info, "aio_max_nr", sysctl("fs/aio-max-nr"));
         number(info, "io_uring_disabled", sysctl("kernel/io_uring_disabled"));
         return Json.pretty(info.object("path", file)
                 .object("auto", new JsonObject().string("direct", name(FileBackend.autoFor(true)))
-                        .string("buffered", name(FileBackend.autoFor(false)))).node());
+                        .string("buffered", name(FileBackend.autoFor(false)))
+                        .string("sockets", name(NetMechanism.AUTO.resolve()))).node());
     }
 
     private static String name(FileBackend backend) {
         return backend.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String name(NetMechanism mechanism) {
+        return mechanism.name().toLowerCase(Locale.ROOT);
     }
 
     private static String kernel() {

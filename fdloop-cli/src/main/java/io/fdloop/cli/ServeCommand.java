@@ -119,12 +119,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String known = Arrays.stream(NetMechanism.values()).map(m -> m.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
-        if (wanted.equals("URING")) {
-            System.err.println("fdloop serve: --mechanism uring: this build's sockets have no io_uring mechanism yet"
-                    + " (it has " + known + ")");
-        } else {
-            System.err.println("fdloop serve: --mechanism must be one of " + known + ", was " + name);
-        }
+        System.err.println("fdloop serve: --mechanism must be one of " + known + ", was " + name);
         return null;
     }
 

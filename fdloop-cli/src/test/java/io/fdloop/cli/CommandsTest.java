@@ -88,7 +88,11 @@ class CommandsTest {
         for (String backend : new String[]{"aio", "uring", "threads"}) {
             assertTrue(JsonParser.at(info, "backends", backend, "available") instanceof Boolean, run.out);
         }
+        for (String mechanism : new String[]{"epoll", "uring"}) {
+            assertTrue(JsonParser.at(info, "sockets", mechanism, "available") instanceof Boolean, run.out);
+        }
         assertTrue(JsonParser.at(info, "auto", "direct") instanceof String, run.out);
+        assertTrue(JsonParser.at(info, "auto", "sockets") instanceof String, run.out);
         assertTrue(JsonParser.at(info, "path", "o_direct") instanceof Boolean, run.out);
     }
 

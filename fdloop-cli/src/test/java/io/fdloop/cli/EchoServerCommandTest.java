@@ -1,6 +1,9 @@
 package io.fdloop.cli;
 
+import io.fdloop.net.NetMechanism;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,6 +22,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code fdloop echo-server} as a user runs it: a child process that prints where it listens, echoes,
@@ -26,11 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EchoServerCommandTest {
 
-    @Test
-    void shouldEchoUntilSigtermThenExitZero() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void shouldEchoUntilSigtermThenExitZero(String mechanism) throws Exception {
+        NetMechanism choice = NetMechanism.valueOf(mechanism.toUpperCase(java.util.Locale.ROOT));
+        assumeTrue(choice.isAvailable(), () -> mechanism + " is unavailable here: " + choice.unavailabilityCause());
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "echo-server", "--port", "0", "--loops", "2")
+                Main.class.getName(), "echo-server", "--port", "0", "--loops", "2", "--mechanism", mechanism)
                 .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -84,6 +91,6 @@ class EchoServerCommandTest {
         assertTrue(server.waitFor(60, TimeUnit.SECONDS));
         String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, server.exitValue(), output);
-        assertTrue(output.contains("--mechanism must be auto or epoll"), output);
+        assertTrue(output.contains("--mechanism must be auto, epoll or uring"), output);
     }
 }

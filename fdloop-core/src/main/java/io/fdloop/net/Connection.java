@@ -26,7 +26,8 @@ import java.util.function.Function;
  * A stream socket (TCP over IPv4 or IPv6, or Unix-domain) on an {@link EventLoop}: accepted by a
  * {@link Listener} or made by {@link #connect}. Its {@link ConnectionHandler} hears what arrives;
  * writes are queued and leave at the loop's flush step, everything queued in one iteration in one
- * {@code sendmsg}.
+ * {@code sendmsg} (on {@link NetMechanism#EPOLL}) or one send of the loop's io_uring (on
+ * {@link NetMechanism#URING}, in the ring's single {@code io_uring_enter} of the iteration).
  *
  * <p><b>Thread-safe</b>: every method may be called from any thread unless it says "loop thread
  * only". Called on the loop thread, an operation is queued at once; from another thread it hops onto the
@@ -113,7 +114,7 @@ public final class Connection {
     }
 
     /**
-     * Which mechanism serves this connection: {@code "epoll"}. Any thread.
+     * Which mechanism serves this connection: {@code "epoll"} or {@code "uring"}. Any thread.
      *
      * @return the mechanism's name
      */
@@ -252,7 +253,16 @@ public final class Connection {
     /**
      * Queues {@code count} bytes of {@code file} from {@code position}, sent without copying them through
      * Java and without ever blocking the loop on the disk; completes with {@code count} once every byte is
-     * in the kernel. {@code file} must be open on this connection's loop. The path taken, per part of the range:
+     * in the kernel. {@code file} must be open on this connection's loop. The path taken depends on the
+     * connection's mechanism ({@link #mechanism()}). On io_uring:
+     * <ul>
+     *   <li>a buffered file is spliced by the kernel, file to a pipe of the loop's and pipe to socket
+     *       ({@code IORING_OP_SPLICE}, up to 1 MiB per step), on the kernel's own worker threads, so a range
+     *       that is not in the page cache is read from the disk there and never by the loop thread;</li>
+     *   <li>an {@code O_DIRECT} file (which splice cannot read at unaligned offsets) is read as on epoll,
+     *       below, and sent from the loop buffer.</li>
+     * </ul>
+     * On epoll, per part of the range:
      * <ul>
      *   <li>an {@code O_DIRECT} file is always read asynchronously through its own backend (Linux AIO or
      *       io_uring), in aligned blocks covering the range, into a loop buffer, and sent from there;</li>
@@ -535,6 +545,8 @@ public final class Connection {
                 Runnable start = () -> {
                     try {
                         engine.mechanism(config.mechanism()).connect(config, remote, local, timeoutMs, handler, done);
+                    } catch (java.io.UncheckedIOException e) {
+                        done.failed(e.getCause()); // the mechanism asked for cannot run on this loop
                     } catch (RuntimeException e) {
                         done.failed(e);
                     }

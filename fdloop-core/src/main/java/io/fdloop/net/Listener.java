@@ -37,10 +37,12 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>The socket is bound and listening when {@code bind} returns (port 0 binds an ephemeral port:
  * {@link #localAddress()} tells which), with {@code SO_REUSEADDR} on unless the builder says otherwise.
- * Connections are accepted with {@code accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)} until the kernel has none
- * left, at most 64 per loop iteration; when the process runs out of fds ({@code EMFILE}) accepting pauses
- * for 100 ms at a time rather than spinning (the connections wait in the backlog), and a warning is logged
- * once. A Unix-domain listener deletes its socket file when it closes.
+ * On {@link NetMechanism#EPOLL} connections are accepted with {@code accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)}
+ * until the kernel has none left, at most 64 per loop iteration; on {@link NetMechanism#URING} one
+ * multishot {@code IORING_OP_ACCEPT} stays in the kernel and each connection arrives as a completion.
+ * When the process runs out of fds ({@code EMFILE}) accepting pauses for 100 ms at a time rather than
+ * spinning (the connections wait in the backlog), and a warning is logged once. A Unix-domain listener
+ * deletes its socket file when it closes.
  */
 public final class Listener implements AutoCloseable {
     /** The default backlog; the kernel caps it at {@code net.core.somaxconn}. */
@@ -366,6 +368,9 @@ public final class Listener implements AutoCloseable {
             } catch (CompletionException e) {
                 if (e.getCause() instanceof IOException io) {
                     throw io;
+                }
+                if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                    throw io.getCause(); // the mechanism asked for cannot run on this loop
                 }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }

@@ -1,7 +1,8 @@
 package io.fdloop.net;
 
 import io.fdloop.EventLoop;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,10 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The socket callback paths allocate nothing per message in steady state: {@code onData} with the loop's
- * read buffer, the copying write that echoes it, and the zero-copy write with a reused handler. A server
+ * The socket callback paths allocate nothing per message in steady state, on each mechanism: {@code onData}
+ * with the loop's read buffer (epoll) or a provided buffer (io_uring), the copying write that echoes it, and
+ * the zero-copy write with a reused handler. A server
  * and its clients share one loop, so every byte of both sides' work lands on the thread measured, with
  * the JVM's per-thread allocation counter (bytes, not time). The quietest of several windows is the steady
  * state: a one-off (a method handle linked, a table grown) can land in any one window.
@@ -25,11 +28,13 @@ class NetAllocationTest {
     private static final int CONNECTIONS = 16, MESSAGE = 64;
     private static final long WARM_UP = 150_000, WINDOW = 50_000, WINDOWS = 5;
 
-    @Test
-    void shouldAllocateNothingPerMessageOnTheCallbackPaths() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = NetMechanism.class, names = {"EPOLL", "URING"})
+    void shouldAllocateNothingPerMessageOnTheCallbackPaths(NetMechanism mechanism) throws Exception {
+        assumeTrue(mechanism.isAvailable(), () -> mechanism + " is unavailable here: " + mechanism.unavailabilityCause());
         try (EventLoop loop = EventLoop.builder().name("alloc").daemon(true).start();
              Arena arena = Arena.ofShared();
-             Listener echo = Listener.bind(loop, new InetSocketAddress("127.0.0.1", 0),
+             Listener echo = Listener.builder().mechanism(mechanism).bind(loop, new InetSocketAddress("127.0.0.1", 0),
                      connection -> (c, data) -> c.writeCopy(data))) {
             CompletableFuture<Long> quietestWindow = new CompletableFuture<>();
             Meter meter = new Meter(quietestWindow);
@@ -47,7 +52,7 @@ class NetAllocationTest {
             for (int i = 0; i < CONNECTIONS; i++) {
                 MemorySegment message = arena.allocate(MESSAGE);
                 message.fill((byte) i);
-                clients.add(Connection.connect(loop, echo.localAddress(), new ConnectionHandler() {
+                clients.add(Connection.builder().mechanism(mechanism).connect(loop, echo.localAddress(), new ConnectionHandler() {
                     private long received;
                     private long sent = 1;
 
@@ -74,7 +79,7 @@ class NetAllocationTest {
             }
             long allocated = quietestWindow.get(300, TimeUnit.SECONDS);
             double perMessage = (double) allocated / WINDOW;
-            assertTrue(perMessage < 0.5, "the quietest window allocated " + allocated + " bytes in " + WINDOW
+            assertTrue(perMessage < 0.5, mechanism + ": the quietest window allocated " + allocated + " bytes in " + WINDOW
                     + " echoed messages (" + perMessage + " per message)");
         }
     }

@@ -452,6 +452,31 @@ abstract class SocketContract {
         assertInstanceOf(ClosedChannelException.class, refused);
     }
 
+    @Test
+    void shouldFailWhatStaysQueuedWhenTheLoopClosesWithAPeerThatDoesNotRead() throws Exception {
+        MemorySegment data = arena.allocate(32 << 20);
+        // A close timeout longer than the waits here: the connections' own 5 s bound must end the close,
+        // not the loop giving up on requests still in flight.
+        EventLoop patient = EventLoop.builder().name("patient").daemon(true).closeTimeout(Duration.ofSeconds(300)).start();
+        try (Listener deaf = listener().bind(server, loopback(), connection -> {
+            connection.pauseReading();
+            return (c, bytes) -> {
+            };
+        })) {
+            Received r = new Received();
+            Connection c = await(connector().connect(patient, deaf.localAddress(), r));
+            CompletableFuture<Long> write = c.write(data);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(patient::close);
+            // the loop lets its connections flush for 5 s, then resets them and fails what is left
+            assertInstanceOf(InterruptedByTimeoutException.class, failure(write));
+            assertInstanceOf(InterruptedByTimeoutException.class, await(r.closed));
+            await(closed);
+            assertFalse(c.isOpen());
+        } finally {
+            patient.close();
+        }
+    }
+
     // ---- reading into the caller's buffer ----------------------------------------------------------
 
     @Test

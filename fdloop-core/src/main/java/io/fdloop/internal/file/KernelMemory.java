@@ -24,7 +24,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p><b>Stateless; thread-safe.</b>
  */
-final class KernelMemory {
+public final class KernelMemory {
     private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> { });
     private static final ClassValue<Boolean> FREED_ONLY_WHEN_UNREACHABLE = new ClassValue<>() {
         @Override
@@ -46,7 +46,7 @@ final class KernelMemory {
      *
      * @throws IllegalStateException when the segment's arena is closed, or confined to a thread
      */
-    static boolean canHold(MemorySegment segment) {
+    public static boolean canHold(MemorySegment segment) {
         MemorySegment.Scope scope = segment.scope();
         if (!scope.isAlive()) {
             throw new IllegalStateException("Already closed");

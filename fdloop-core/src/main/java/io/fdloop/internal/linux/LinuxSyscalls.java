@@ -90,6 +90,7 @@ final class LinuxSyscalls implements Syscalls {
     private static final MethodHandle GETSOCKOPT = link("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle SETSOCKOPT = link("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKNAME = link("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle GETPEERNAME = link("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle RECV = link("recv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SENDMSG = link("sendmsg", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SENDFILE = link("sendfile64", JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
@@ -523,6 +524,16 @@ final class LinuxSyscalls implements Syscalls {
         MemorySegment capture = CAPTURE.get();
         try {
             return result((int) GETSOCKNAME.invokeExact(capture, fd, address, addressLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int getpeername(int fd, MemorySegment address, MemorySegment addressLength) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return result((int) GETPEERNAME.invokeExact(capture, fd, address, addressLength), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

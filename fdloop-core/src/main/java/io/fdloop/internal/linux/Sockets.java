@@ -8,7 +8,7 @@ import java.net.SocketAddress;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * socket(2), bind(2), listen(2), connect(2) and getsockname(2) for stream sockets, with the constants
+ * socket(2), bind(2), listen(2), connect(2), getsockname(2) and getpeername(2) for stream sockets, with the constants
  * of those and of accept4(2), shutdown(2) and sendmsg(2). Every value here is the same on x86_64
  * and aarch64 ({@code include/linux/socket.h}, {@code include/linux/net.h}; {@code SOCK_NONBLOCK} and
  * {@code SOCK_CLOEXEC} are {@code O_NONBLOCK} and {@code O_CLOEXEC}); {@code ArchTest} checks them.
@@ -26,7 +26,19 @@ public final class Sockets {
 
     /** A non-blocking, close-on-exec stream socket of {@code family}. */
     public static int open(Syscalls syscalls, int family) throws IOException {
-        int fd = syscalls.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        return open(syscalls, family, SOCK_NONBLOCK);
+    }
+
+    /**
+     * A blocking, close-on-exec stream socket of {@code family}: for io_uring, which never blocks on a socket
+     * but polls it, and whose worker threads must wait on it (a splice into a full socket) instead of spinning.
+     */
+    public static int openBlocking(Syscalls syscalls, int family) throws IOException {
+        return open(syscalls, family, 0);
+    }
+
+    private static int open(Syscalls syscalls, int family, int flags) throws IOException {
+        int fd = syscalls.socket(family, SOCK_STREAM | flags | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw Errors.ioException("socket", fd, null);
         }
@@ -71,13 +83,22 @@ public final class Sockets {
 
     /** The address the socket is bound to (getsockname). */
     public static SocketAddress localAddress(Syscalls syscalls, int fd) throws IOException {
+        return address(syscalls, fd, false);
+    }
+
+    /** The address of the connected peer (getpeername). */
+    public static SocketAddress remoteAddress(Syscalls syscalls, int fd) throws IOException {
+        return address(syscalls, fd, true);
+    }
+
+    private static SocketAddress address(Syscalls syscalls, int fd, boolean peer) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sockaddr = arena.allocate(SocketAddresses.MAX_SIZE, 8);
             MemorySegment length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, SocketAddresses.MAX_SIZE);
-            int r = syscalls.getsockname(fd, sockaddr, length);
+            int r = peer ? syscalls.getpeername(fd, sockaddr, length) : syscalls.getsockname(fd, sockaddr, length);
             if (r < 0) {
-                throw Errors.ioException("getsockname", r, "fd " + fd);
+                throw Errors.ioException(peer ? "getpeername" : "getsockname", r, "fd " + fd);
             }
             return SocketAddresses.decode(sockaddr, length.get(JAVA_INT, 0));
         }

@@ -148,6 +148,9 @@ public interface Syscalls {
     /** {@code int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)} */
     int getsockname(int fd, MemorySegment address, MemorySegment addressLength);
 
+    /** {@code int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)} */
+    int getpeername(int fd, MemorySegment address, MemorySegment addressLength);
+
 
     /**
      * {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags)}. errno is captured by the

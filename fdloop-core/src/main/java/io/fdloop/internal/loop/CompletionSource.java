@@ -18,6 +18,15 @@ public interface CompletionSource {
     int flush();
 
     /**
+     * Whether this source's flush queues work that other sources send (the sockets queue their sends
+     * on the loop's ring): such a source flushes before every other, so that its work leaves in the
+     * same iteration's system call.
+     */
+    default boolean flushesFirst() {
+        return false;
+    }
+
+    /**
      * Whether work is still queued that could not be sent for a reason no completion will clear
      * (the kernel said EAGAIN with nothing in flight): the loop then retries soon instead of
      * sleeping until an event.

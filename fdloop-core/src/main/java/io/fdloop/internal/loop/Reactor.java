@@ -66,7 +66,8 @@ final class Reactor implements LoopHost {
     private int busyIterations; // iterations that found completions already visible
     private final Registrations registrations = new Registrations();
     private final FdWatches watches = new FdWatches(); // loop thread
-    private volatile CompletionSource[] sources = new CompletionSource[0];
+    private volatile CompletionSource[] sources = new CompletionSource[0]; // index = token - TOKEN_SOURCE
+    private volatile CompletionSource[] flushOrder = new CompletionSource[0]; // those that flush first, then the rest
     private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
     private final List<ShutdownParticipant> participants = new ArrayList<>(); // guarded by this
     private final long closeTimeoutNs;
@@ -154,7 +155,7 @@ final class Reactor implements LoopHost {
 
     private boolean flushSources() {
         boolean retrySoon = false;
-        for (CompletionSource source : sources) {
+        for (CompletionSource source : flushOrder) {
             int submitted = source.flush();
             if (submitted > 0 && observer != null) {
                 observer.submitted(source.name(), submitted);
@@ -492,6 +493,19 @@ final class Reactor implements LoopHost {
         }
         CompletionSource[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = source;
+        CompletionSource[] ordered = new CompletionSource[grown.length];
+        int at = 0;
+        for (CompletionSource s : grown) {
+            if (s.flushesFirst()) {
+                ordered[at++] = s;
+            }
+        }
+        for (CompletionSource s : grown) {
+            if (!s.flushesFirst()) {
+                ordered[at++] = s;
+            }
+        }
+        flushOrder = ordered;
         sources = grown;
     }
 

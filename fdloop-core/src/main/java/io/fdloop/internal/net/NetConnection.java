@@ -63,6 +63,9 @@ public abstract class NetConnection implements Continuation {
     protected boolean outputShut; // shutdown(SHUT_WR) done
     protected boolean outputClosed; // no more writes taken
     private boolean abortRequested;
+    private boolean released; // the fd is closed, the queue failed and onClosed told: all is over
+    private Throwable finishCause;
+    private boolean finishedWhileConnecting;
     private boolean inDirty;
     private boolean inContinuation;
     protected MemorySegment userRead;
@@ -98,8 +101,32 @@ public abstract class NetConnection implements Continuation {
     /** Whether output waits for the socket to turn writable (then a flush attempt would be wasted). */
     protected abstract boolean waitingForWritable();
 
-    /** Takes the fd out of the mechanism; {@code reset}: make the close abortive (SO_LINGER 0, RST). */
-    protected abstract void release(boolean reset);
+    /**
+     * Takes the fd out of the mechanism; {@code reset}: make the close abortive (SO_LINGER 0, RST). Returns
+     * true when that is done; false when requests of the mechanism's are still in flight on the fd (io_uring):
+     * the mechanism then calls {@link #released()} once the last of them completed, and the fd stays open
+     * until then, because the kernel reuses fd numbers at once.
+     */
+    protected abstract boolean release(boolean reset);
+
+    /**
+     * The loop is ending and this connection's requests are still in flight: the mechanism gives them up,
+     * keeping the memory they use for good (the kernel may still use it). Only after {@link #release}
+     * returned false.
+     */
+    protected void abandon() {
+    }
+
+    /** Which mechanism serves this connection. */
+    protected abstract io.fdloop.net.NetMechanism kind();
+
+    /**
+     * Whether a read into the user's buffer is in the kernel now (then a close must not fail it before the
+     * kernel is done with the buffer: the mechanism completes or fails it when the kernel returns it).
+     */
+    protected boolean userReadInKernel() {
+        return false;
+    }
 
     // ---- the public face's operations -----------------------------------------------------
 
@@ -116,7 +143,7 @@ public abstract class NetConnection implements Continuation {
     }
 
     public String mechanismName() {
-        return config.mechanism().name().toLowerCase(java.util.Locale.ROOT);
+        return kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public boolean isOpen() {
@@ -262,6 +289,12 @@ public abstract class NetConnection implements Continuation {
 
     public void pauseReading() {
         readingPaused = true;
+        // A mechanism with a receive in the kernel (io_uring's multishot) stops it at the next flush step.
+        if (engine.host.inLoop()) {
+            continueLater();
+        } else {
+            execute(this::continueLater);
+        }
     }
 
     public void resumeReading() {
@@ -328,7 +361,7 @@ public abstract class NetConnection implements Continuation {
                 future = closeFuture;
                 if (future == null) {
                     future = new CompletableFuture<>();
-                    if (state == CLOSED) {
+                    if (released) {
                         future.complete(null);
                     }
                     closeFuture = future;
@@ -482,7 +515,9 @@ public abstract class NetConnection implements Continuation {
     private void beginClose(long boundMs) {
         state = CLOSING;
         outputClosed = true;
-        failUserRead(new AsynchronousCloseException());
+        if (!userReadInKernel()) {
+            failUserRead(new AsynchronousCloseException());
+        }
         if (lingerSeconds == 0) {
             abortRequested = true;
         } else if (hasOutput() && !engine.isShuttingDown()) {
@@ -498,7 +533,8 @@ public abstract class NetConnection implements Continuation {
     /**
      * Ends the connection: the fd leaves the mechanism and closes, what is queued fails (with
      * {@code cause}, or {@link AsynchronousCloseException} when this side closed it), then
-     * {@code onClosed} runs. Idempotent.
+     * {@code onClosed} runs; the last three wait until the mechanism's requests in flight completed
+     * (see {@link #release}). Idempotent.
      */
     protected final void finish(Throwable cause, boolean reset) {
         if (state == CLOSED) {
@@ -510,7 +546,28 @@ public abstract class NetConnection implements Continuation {
             closeTimer.cancel();
             closeTimer = null;
         }
-        release(reset);
+        finishCause = cause;
+        finishedWhileConnecting = was == CONNECTING;
+        if (release(reset)) {
+            released();
+        }
+    }
+
+    /** Whether {@link #released()} ran: the fd is closed. */
+    protected final boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * The mechanism is done with the fd (nothing of its is in flight any more): it closes, what is still
+     * queued fails, and {@code onClosed} runs. Once, after {@link #finish}.
+     */
+    protected final void released() {
+        if (released || state != CLOSED) {
+            return;
+        }
+        released = true;
+        Throwable cause = finishCause;
         guard.close();
         engine.removed(this);
         Throwable pendingFailure = cause != null ? cause : new AsynchronousCloseException();
@@ -526,7 +583,7 @@ public abstract class NetConnection implements Continuation {
         if (future != null) {
             future.complete(null);
         }
-        if (was != CONNECTING && handler != null) {
+        if (!finishedWhileConnecting && handler != null) {
             try {
                 handler.onClosed(handle, cause);
             } catch (RuntimeException | Error e) {
@@ -535,12 +592,23 @@ public abstract class NetConnection implements Continuation {
         }
     }
 
+    /**
+     * The loop is ending: a connection still waiting for its mechanism's requests gives them up (their
+     * memory kept) and is released now.
+     */
+    final void forceRelease() {
+        if (state == CLOSED && !released) {
+            abandon();
+            released();
+        }
+    }
+
     /** An I/O error ended the connection. */
     protected final void failed(Throwable error) {
         finish(error, false);
     }
 
-    private void failUserRead(Throwable error) {
+    protected final void failUserRead(Throwable error) {
         TransferHandler<Object> h = userReadHandler;
         if (h != null) {
             Object attachment = userReadAttachment;

@@ -7,8 +7,11 @@ import io.fdloop.internal.loop.CompletionSource;
 import io.fdloop.internal.loop.Loops;
 import io.fdloop.internal.loop.LoopHost;
 import io.fdloop.internal.net.epoll.EpollMechanism;
+import io.fdloop.internal.net.uring.UringMechanism;
 import io.fdloop.net.NetMechanism;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
@@ -20,10 +23,11 @@ import java.util.concurrent.TimeUnit;
  * One loop's socket machinery: its mechanisms (made on first use), the buffers every connection of the
  * loop shares (the read buffer, copy chunks, file buffers), the open connections and listeners (which
  * the loop closes when it closes), and the loop's flush step for sockets: the connections written to
- * during an iteration each send everything queued in one {@code sendmsg} there.
+ * during an iteration each send everything queued, in one {@code sendmsg} there (epoll) or in one
+ * entry of the loop's ring (io_uring), which is why this source flushes before every other.
  *
- * <p>Plugged into the loop as a completion source without an eventfd: its sockets are watched fd by
- * fd in the loop's epoll set.
+ * <p>Plugged into the loop as a completion source without an eventfd: epoll's sockets are watched fd
+ * by fd in the loop's epoll set, io_uring's completions arrive through the loop's ring.
  *
  * <p><b>Loop thread only</b>, except {@link #of} and {@link #mechanism}.
  */
@@ -40,6 +44,8 @@ public final class NetEngine implements CompletionSource {
     final FileBuffers fileBuffers = new FileBuffers();
     public final PageCache pageCache;
     private EpollMechanism epoll; // guarded by this
+    private UringMechanism uring; // guarded by this
+    private IOException uringFailure; // guarded by this: why this loop's ring cannot serve sockets
     private final List<ListenSocket> listeners = new ArrayList<>();
     private NetConnection first; // the open connections, linked through NetConnection.previous/next
     private int connectionCount;
@@ -53,6 +59,7 @@ public final class NetEngine implements CompletionSource {
     private boolean flushing;
     private boolean shutdownBegun;
     private long shutdownDeadlineNs;
+    private boolean shutdownTimedOut;
     private boolean closed;
 
     private NetEngine(LoopHost host, EventLoop loop) {
@@ -76,16 +83,47 @@ public final class NetEngine implements CompletionSource {
         });
     }
 
-    /** The mechanism for {@code choice} on this loop, made on first use. Any thread. */
+    /**
+     * The mechanism for {@code choice} on this loop, made on first use. {@code AUTO} takes io_uring when the
+     * kernel has it, and epoll when this loop's ring cannot be made (logged once). Any thread.
+     *
+     * @throws UncheckedIOException when io_uring was asked for and this loop's ring cannot serve sockets
+     */
     public synchronized SocketMechanism mechanism(NetMechanism choice) {
         return switch (choice.resolve()) {
-            case EPOLL, AUTO -> {
-                if (epoll == null) {
-                    epoll = new EpollMechanism(this);
+            case EPOLL, AUTO -> epoll();
+            case URING -> {
+                SocketMechanism ring = uring();
+                if (ring == null && choice == NetMechanism.AUTO) {
+                    yield epoll();
                 }
-                yield epoll;
+                if (ring == null) {
+                    throw new UncheckedIOException(new IOException("io_uring cannot serve sockets on event loop "
+                            + host.name() + ": " + uringFailure.getMessage(), uringFailure));
+                }
+                yield ring;
             }
         };
+    }
+
+    private SocketMechanism epoll() {
+        if (epoll == null) {
+            epoll = new EpollMechanism(this);
+        }
+        return epoll;
+    }
+
+    private SocketMechanism uring() {
+        if (uring == null && uringFailure == null) {
+            try {
+                uring = UringMechanism.open(this);
+            } catch (IOException e) {
+                uringFailure = e;
+                LOG.log(System.Logger.Level.WARNING, "event loop " + host.name() + ": io_uring cannot serve sockets ("
+                        + e.getMessage() + "); sockets that asked for auto use epoll");
+            }
+        }
+        return uring;
     }
 
     // ---- what connections and listeners tell the engine --------------------------------
@@ -158,6 +196,12 @@ public final class NetEngine implements CompletionSource {
         return -1;
     }
 
+    /** What the flush queues for io_uring leaves with the ring's flush in the same iteration. */
+    @Override
+    public boolean flushesFirst() {
+        return true;
+    }
+
     /** Step 2: goes on with reads and accepts that met their budget, then flushes every connection written to. */
     @Override
     public int flush() {
@@ -184,6 +228,9 @@ public final class NetEngine implements CompletionSource {
     private void flushSockets() {
         if (host.isShuttingDown() && !shutdownBegun) {
             beginShutdown();
+        } else if (shutdownBegun && !shutdownTimedOut && System.nanoTime() - shutdownDeadlineNs >= 0) {
+            shutdownTimedOut = true;
+            resetRemaining(); // while the loop still runs: io_uring connections cancel their requests and reap them
         }
         int work = continuationCount;
         if (work > 0) {
@@ -259,6 +306,16 @@ public final class NetEngine implements CompletionSource {
         }
     }
 
+    /** The loop's close bound passed: what did not finish is reset, its pending writes failed. */
+    private void resetRemaining() {
+        for (NetConnection c = first; c != null; ) {
+            NetConnection next = c.next;
+            boolean flushing = c.hasOutput();
+            c.finish(flushing ? new InterruptedByTimeoutException() : null, flushing);
+            c = next;
+        }
+    }
+
     /** The loop's last step: whatever did not finish in time is reset, its pending writes failed. */
     @Override
     public void close() {
@@ -274,6 +331,7 @@ public final class NetEngine implements CompletionSource {
             NetConnection c = first;
             boolean flushing = c.hasOutput();
             c.finish(flushing ? new InterruptedByTimeoutException() : null, flushing);
+            c.forceRelease(); // the loop runs no more: requests still in flight are given up
             if (first == c) {
                 removed(c); // a connection that never linked or failed to unlink must not stop the loop closing
             }

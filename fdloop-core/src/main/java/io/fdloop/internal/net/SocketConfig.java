@@ -36,7 +36,7 @@ public final class SocketConfig {
     public SocketConfig(Map<SocketOption<?>, Object> options, NetMechanism mechanism,
                         Function<NetConnection, Connection> handles) {
         this.options = new LinkedHashMap<>(options);
-        this.mechanism = mechanism.resolve();
+        this.mechanism = mechanism; // AUTO stays AUTO: each loop resolves it (its ring may be unusable)
         this.handles = handles;
         int high = (Integer) options.getOrDefault(NetOptions.WRITE_HIGH_WATER_MARK, DEFAULT_HIGH_WATER_MARK);
         int low = (Integer) options.getOrDefault(NetOptions.WRITE_LOW_WATER_MARK, Math.min(DEFAULT_LOW_WATER_MARK, high));

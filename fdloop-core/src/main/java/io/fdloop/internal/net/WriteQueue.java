@@ -228,6 +228,18 @@ public final class WriteQueue {
         }
     }
 
+    /**
+     * What the entries' memory belongs to (segments, buffers, copy chunks, file ranges), to keep it reachable
+     * while the kernel may still read it after the entries are gone.
+     */
+    public Object[] heldMemory() {
+        Object[] held = new Object[size];
+        for (int k = 0; k < size; k++) {
+            held[k] = buffers[index(k)];
+        }
+        return held;
+    }
+
     /** Removes every entry; each handler (and each file range) is told {@code error}. */
     @SuppressWarnings("unchecked")
     void failAll(Throwable error, NetConnection owner) {

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import static io.fdloop.internal.linux.IoUringLayout.CQE_F_MORE;
+import static io.fdloop.internal.linux.IoUringLayout.IORING_ENTER_GETEVENTS;
 import static io.fdloop.internal.linux.IoUringLayout.IOSQE_IO_LINK;
 import static io.fdloop.internal.linux.IoUringLayout.SQE_FLAGS;
 import static io.fdloop.internal.linux.IoUringLayout.SQE_SIZE;
@@ -27,15 +28,25 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * wake-up drains the whole completion queue.
  *
  * <p>Each {@link User} fills submission entries when the loop flushes and gets back the completions
- * whose {@code user_data} carries its tag (the top byte; the rest is the user's). No more requests
- * are in flight than the completion queue holds (and the kernel was asked for
- * {@code IORING_FEAT_NODROP}), so no completion is lost; what does not fit waits in its user.
+ * whose {@code user_data} carries its tag (the top byte; below it one bit that marks a request that
+ * reserves no room; the rest is the user's). No more reserving requests (file operations) are in
+ * flight than the completion queue holds, so they alone can never overflow it; what does not fit
+ * waits in its user. Requests that may wait without bound (a socket's receive or send, which waits
+ * for the peer) or complete many times (a multishot accept or receive) reserve no room, since
+ * thousands of them may be in flight: the kernel ends a multishot request whose next completion would
+ * not fit, and keeps completions that overflow the queue ({@code IORING_FEAT_NODROP}) until an
+ * {@code io_uring_enter(GETEVENTS)} brings them in, which the reap step does whenever the ring says
+ * it overflowed. No completion is lost either way.
  *
  * <p><b>Loop thread only.</b>
  */
 public final class LoopRing implements CompletionSource {
     private static final int TAG_SHIFT = 56;
-    private static final long VALUE_MASK = (1L << TAG_SHIFT) - 1;
+    /** In {@code user_data}: the request reserves no completion queue room (see the class comment). */
+    private static final long UNRESERVED = 1L << 55;
+    private static final long VALUE_MASK = UNRESERVED - 1;
+    /** Overflowed completions brought in per reap, at most, in rounds of a full queue. */
+    private static final int OVERFLOW_ROUNDS = 4;
     /** The smallest ring a loop gets, so that users who come later still find room. */
     private static final int MIN_ENTRIES = 256;
 
@@ -66,14 +77,40 @@ public final class LoopRing implements CompletionSource {
     /** The entries one flush may fill. Loop thread only. */
     public final class Submission {
         private int filled;
-        private int room;
+        private int reservedFilled;
+        private int entryRoom; // free submission entries
+        private int reserveRoom; // completions that may still be reserved
+        private boolean refused;
+        private boolean lastUnreserved;
 
         /**
-         * The offset in {@link #entries()} of the next submission entry, zeroed; -1 when the ring
-         * has no room for more this iteration (the user keeps the rest queued).
+         * The offset in {@link #entries()} of the next submission entry, zeroed, for a request that
+         * reserves room for its completion (see the class comment); -1 when the ring has no room for
+         * more this iteration (the user keeps the rest queued).
          */
         public long next() {
-            if (filled == room) {
+            if (reservedFilled == reserveRoom) {
+                refused = true;
+                return -1;
+            }
+            long sqe = take(false);
+            if (sqe >= 0) {
+                reservedFilled++;
+            }
+            return sqe;
+        }
+
+        /**
+         * The same for a request that reserves no room: a multishot request, or one that may wait without
+         * bound (a socket's send or receive, see the class comment); -1 only when no entry is free.
+         */
+        public long nextUnreserved() {
+            return take(true);
+        }
+
+        private long take(boolean unreserved) {
+            if (filled == entryRoom) {
+                refused = true;
                 return -1;
             }
             long sqe = ring.nextEntryOffset(filled++);
@@ -81,12 +118,20 @@ public final class LoopRing implements CompletionSource {
             for (long offset = 0; offset < SQE_SIZE; offset += 8) {
                 sqes.set(JAVA_LONG, sqe + offset, 0L);
             }
+            lastUnreserved = unreserved;
             return sqe;
         }
 
-        /** Whether {@code entries} more entries fit this iteration: for requests that go out together or not at all. */
+        /**
+         * Whether {@code entries} more reserving entries fit this iteration: for requests that go out
+         * together or not at all.
+         */
         public boolean hasRoomFor(int entries) {
-            return room - filled >= entries;
+            boolean fits = entryRoom - filled >= entries && reserveRoom - reservedFilled >= entries;
+            if (!fits) {
+                refused = true;
+            }
+            return fits;
         }
 
         /** The mapped submission entries. */
@@ -94,9 +139,12 @@ public final class LoopRing implements CompletionSource {
             return ring.sqes;
         }
 
-        /** {@code value} tagged as {@code user}'s, for an entry's {@code user_data}. */
+        /**
+         * {@code value} tagged as {@code user}'s, for the {@code user_data} of the entry {@link #next()} or
+         * {@link #nextUnreserved()} gave last.
+         */
         public long userData(int tag, long value) {
-            return ((long) tag << TAG_SHIFT) | (value & VALUE_MASK);
+            return ((long) tag << TAG_SHIFT) | (lastUnreserved ? UNRESERVED : 0) | (value & VALUE_MASK);
         }
     }
 
@@ -108,8 +156,10 @@ public final class LoopRing implements CompletionSource {
     private final UringRing.CompletionConsumer onCompletion = this::onCompletion;
     private User[] users = new User[1]; // index = tag; tag 0 is never given out
     private int inFlight; // requests submitted (or published) whose last completion has not come
+    private int reserved; // those among them that hold room for their completion
     private int unsubmitted; // published in the SQ, not yet consumed by io_uring_enter
     private boolean stalled;
+    private boolean outOfEntries; // the last flush had users waiting for submission entries, not for completions
     private long lastSignalCount;
     private int reaped;
     private boolean closed;
@@ -177,6 +227,11 @@ public final class LoopRing implements CompletionSource {
         return new LoopRing(syscalls, ring, fd);
     }
 
+    /** How many completions the kernel's queue holds (beyond them, they overflow). */
+    public int completionQueueEntries() {
+        return ring.cqEntries;
+    }
+
     /** Makes {@code user} one of the ring's; returns its tag, for {@link Submission#userData}. */
     public int register(User user) {
         users = Arrays.copyOf(users, users.length + 1);
@@ -194,18 +249,44 @@ public final class LoopRing implements CompletionSource {
         return eventFd;
     }
 
+    /**
+     * io_uring_register(IORING_REGISTER_PBUF_RING): the {@code entries} buffers described at {@code ringAddress}
+     * (page-aligned memory the caller keeps alive while the ring lives) become buffer group {@code groupId}.
+     *
+     * @throws IOException when the kernel refuses (before Linux 5.19 it has no provided buffer rings)
+     */
+    public void registerBufferRing(long ringAddress, int entries, int groupId) throws IOException {
+        int r = ring.registerBufferRing(ringAddress, entries, groupId);
+        if (r < 0) {
+            throw Errors.ioException("io_uring_register(IORING_REGISTER_PBUF_RING)", r,
+                    entries + " buffers in group " + groupId);
+        }
+    }
+
+    /** Takes buffer group {@code groupId} back from the kernel; 0 or -errno. */
+    public int unregisterBufferRing(int groupId) {
+        return closed ? 0 : ring.unregisterBufferRing(groupId);
+    }
+
     @Override
     public int flush() {
         stalled = false;
         submission.filled = 0;
-        submission.room = Math.min(ring.freeSubmissionEntries(), capacity - inFlight);
-        for (int tag = 1; tag < users.length && submission.filled < submission.room; tag++) {
+        submission.reservedFilled = 0;
+        submission.refused = false;
+        int free = ring.freeSubmissionEntries();
+        submission.entryRoom = free;
+        submission.reserveRoom = Math.max(0, capacity - reserved);
+        for (int tag = 1; tag < users.length && submission.filled < free; tag++) {
             users[tag].fill(submission);
         }
         int filled = submission.filled;
+        // Entries ran out (not completion room, which only completions give back): flush again soon.
+        outOfEntries = submission.refused && filled == free;
         if (filled > 0) {
             ring.publish(filled);
             inFlight += filled;
+            reserved += submission.reservedFilled;
             unsubmitted += filled;
         }
         if (unsubmitted == 0) {
@@ -221,8 +302,9 @@ public final class LoopRing implements CompletionSource {
         }
         if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
             // The kernel is short of memory or has completions to flush first: what it did not
-            // take stays in the ring; retry after completions, or soon when none can come.
-            stalled = inFlight == unsubmitted;
+            // take stays in the ring. Completions may not come soon (a multishot receive on an idle
+            // socket never completes), so the loop retries soon rather than sleeping.
+            stalled = true;
             return 0;
         }
         throw new IllegalStateException(Errors.describe("io_uring_enter", -r, null));
@@ -241,6 +323,12 @@ public final class LoopRing implements CompletionSource {
         }
     }
 
+    /** Users still have entries to fill that the last flush had no submission entries for. */
+    @Override
+    public boolean hasPendingWork() {
+        return outOfEntries;
+    }
+
     @Override
     public boolean stalled() {
         return stalled;
@@ -248,7 +336,7 @@ public final class LoopRing implements CompletionSource {
 
     @Override
     public boolean hasVisibleCompletions() {
-        return inFlight > 0 && ring.hasCompletions();
+        return inFlight > 0 && (ring.hasCompletions() || ring.cqOverflowed());
     }
 
     @Override
@@ -256,12 +344,22 @@ public final class LoopRing implements CompletionSource {
         lastSignalCount = signalled ? Eventfd.drain(syscalls, eventFd, "io_uring") : 0;
         reaped = 0;
         ring.reap(onCompletion);
+        for (int round = 0; round < OVERFLOW_ROUNDS && ring.cqOverflowed(); round++) {
+            int r = ring.enter(0, IORING_ENTER_GETEVENTS); // moves what overflowed into the queue just drained
+            if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                throw new IllegalStateException(Errors.describe("io_uring_enter(GETEVENTS)", -r, null));
+            }
+            ring.reap(onCompletion);
+        }
         return reaped;
     }
 
     private void onCompletion(long userData, int res, int flags) {
         if ((flags & CQE_F_MORE) == 0) {
             inFlight--; // the request's last completion
+            if ((userData & UNRESERVED) == 0) {
+                reserved--;
+            }
         }
         reaped++;
         users[(int) (userData >>> TAG_SHIFT)].complete(userData & VALUE_MASK, res, flags);

@@ -7,6 +7,7 @@ import io.fdloop.internal.linux.Syscalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static io.fdloop.internal.linux.IoUringLayout.*;
@@ -34,7 +35,7 @@ final class UringRing implements AutoCloseable {
     final MemorySegment sqes;
     private final long sqRingLength;
     private final long cqRingLength; // 0 when the CQ shares the SQ's mapping
-    private final long sqHeadOffset, sqTailOffset;
+    private final long sqHeadOffset, sqTailOffset, sqFlagsOffset;
     private final long cqHeadOffset, cqTailOffset, cqesOffset;
     private int sqTail; // ours: the next entry to fill
     private int cqHead; // ours: the next completion to read
@@ -53,6 +54,7 @@ final class UringRing implements AutoCloseable {
         this.cqRingLength = cqRingLength;
         this.sqHeadOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_HEAD);
         this.sqTailOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_TAIL);
+        this.sqFlagsOffset = params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_FLAGS);
         this.sqMask = sqRing.get(JAVA_INT, params.get(JAVA_INT, PARAMS_SQ_OFF + SQ_RING_MASK));
         this.cqHeadOffset = params.get(JAVA_INT, PARAMS_CQ_OFF + CQ_HEAD);
         this.cqTailOffset = params.get(JAVA_INT, PARAMS_CQ_OFF + CQ_TAIL);
@@ -70,14 +72,21 @@ final class UringRing implements AutoCloseable {
     /**
      * Sets up a ring of {@code entries} submissions and twice as many completions, and maps it.
      *
+     * <p>With {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19) where the kernel knows it: the kernel then
+     * does not interrupt the loop thread (an inter-processor interrupt, a VM exit on a virtual machine)
+     * to post each completion that a socket's readiness produced, but posts them when the thread next
+     * enters the kernel, which the loop does every iteration (and a thread asleep in epoll_wait is
+     * still woken). Older kernels refuse the flag, and the ring is set up without it.
+     *
      * @throws IOException saying why io_uring cannot be used here
      */
     static UringRing open(Syscalls syscalls, int entries) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(PARAMS_SIZE, 8);
-            params.set(JAVA_INT, PARAMS_FLAGS, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP);
-            params.set(JAVA_INT, PARAMS_CQ_ENTRIES, entries * 2);
-            int fd = syscalls.ioUringSetup(entries, params);
+            int fd = setup(syscalls, entries, params, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_COOP_TASKRUN);
+            if (fd == -Errno.EINVAL) {
+                fd = setup(syscalls, entries, params, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP);
+            }
             if (fd < 0) {
                 throw UringAvailability.setupFailure(fd);
             }
@@ -88,6 +97,13 @@ final class UringRing implements AutoCloseable {
             }
             return map(syscalls, fd, params, features);
         }
+    }
+
+    private static int setup(Syscalls syscalls, int entries, MemorySegment params, int flags) {
+        params.fill((byte) 0);
+        params.set(JAVA_INT, PARAMS_FLAGS, flags);
+        params.set(JAVA_INT, PARAMS_CQ_ENTRIES, entries * 2);
+        return syscalls.ioUringSetup(entries, params);
     }
 
     private static UringRing map(Syscalls syscalls, int fd, MemorySegment params, int features) throws IOException {
@@ -154,12 +170,26 @@ final class UringRing implements AutoCloseable {
 
     /** io_uring_enter: asks the kernel to consume {@code count} entries; returns how many it did, or -errno. */
     int enter(int count) {
+        return enter(count, 0);
+    }
+
+    /** io_uring_enter with {@code flags} ({@code IORING_ENTER_GETEVENTS}: also flush overflowed completions). */
+    int enter(int count, int flags) {
         while (true) {
-            int r = syscalls.ioUringEnter(fd, count, 0, 0);
+            int r = syscalls.ioUringEnter(fd, count, 0, flags);
             if (r != -Errno.EINTR) {
                 return r;
             }
         }
+    }
+
+    /**
+     * Whether completions overflowed the CQ (kept by the kernel, IORING_FEAT_NODROP): until an
+     * {@code io_uring_enter(GETEVENTS)} flushes them, later completions queue behind them too.
+     */
+    boolean cqOverflowed() {
+        // Acquire: the kernel sets the flag after queueing the overflowed completion.
+        return ((int) INT.getAcquire(sqRing, sqFlagsOffset) & IORING_SQ_CQ_OVERFLOW) != 0;
     }
 
     boolean hasCompletions() {
@@ -197,6 +227,31 @@ final class UringRing implements AutoCloseable {
             if (r < 0) {
                 throw Errors.ioException("io_uring_register(IORING_REGISTER_EVENTFD)", r, null);
             }
+        }
+    }
+
+    /**
+     * io_uring_register(IORING_REGISTER_PBUF_RING): {@code entries} buffers at {@code ringAddress} (page-aligned)
+     * become buffer group {@code groupId}; 0 or -errno.
+     */
+    int registerBufferRing(long ringAddress, int entries, int groupId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(BUF_REG_SIZE, 8);
+            reg.fill((byte) 0);
+            reg.set(JAVA_LONG, BUF_REG_RING_ADDR, ringAddress);
+            reg.set(JAVA_INT, BUF_REG_RING_ENTRIES, entries);
+            reg.set(ValueLayout.JAVA_SHORT, BUF_REG_BGID, (short) groupId);
+            return syscalls.ioUringRegister(fd, IORING_REGISTER_PBUF_RING, reg, 1);
+        }
+    }
+
+    /** io_uring_register(IORING_UNREGISTER_PBUF_RING) of buffer group {@code groupId}; 0 or -errno. */
+    int unregisterBufferRing(int groupId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(BUF_REG_SIZE, 8);
+            reg.fill((byte) 0);
+            reg.set(ValueLayout.JAVA_SHORT, BUF_REG_BGID, (short) groupId);
+            return syscalls.ioUringRegister(fd, IORING_UNREGISTER_PBUF_RING, reg, 1);
         }
     }
 

@@ -56,6 +56,8 @@ class ArchTest {
     private static final Path LINUX_IN6 = Path.of("/usr/include/linux/in6.h");
     private static final Path GENERIC_ERRNO_BASE = Path.of("/usr/include/asm-generic/errno-base.h");
     private static final Path GENERIC_ERRNO = Path.of("/usr/include/asm-generic/errno.h");
+    private static final Path IO_URING = Path.of("/usr/include/linux/io_uring.h");
+    private static final Path GLIBC_FCNTL = Path.of("/usr/include/x86_64-linux-gnu/bits/fcntl-linux.h");
     /** Syscalls newer than the installed headers may be: checked against the running kernel instead. */
     private static final java.util.Set<String> NEWER_THAN_SOME_HEADERS = java.util.Set.of("cachestat");
 
@@ -552,6 +554,106 @@ class ArchTest {
         assertTrue(checked >= 35, "checked " + checked);
     }
 
+    @Test
+    void shouldHaveIoUringSocketConstantsAndLayoutsFromTheKernelSources() {
+        // enum io_uring_op, include/uapi/linux/io_uring.h
+        assertEquals(9, IoUringLayout.IORING_OP_SENDMSG);
+        assertEquals(13, IoUringLayout.IORING_OP_ACCEPT);
+        assertEquals(14, IoUringLayout.IORING_OP_ASYNC_CANCEL);
+        assertEquals(16, IoUringLayout.IORING_OP_CONNECT);
+        assertEquals(26, IoUringLayout.IORING_OP_SEND);
+        assertEquals(27, IoUringLayout.IORING_OP_RECV);
+        assertEquals(30, IoUringLayout.IORING_OP_SPLICE);
+        assertEquals(1 << 5, IoUringLayout.IOSQE_BUFFER_SELECT);
+        assertEquals(2, IoUringLayout.IORING_RECV_MULTISHOT);
+        assertEquals(1, IoUringLayout.IORING_ACCEPT_MULTISHOT);
+        assertEquals(1, IoUringLayout.CQE_F_BUFFER);
+        assertEquals(2, IoUringLayout.CQE_F_MORE);
+        assertEquals(4, IoUringLayout.CQE_F_SOCK_NONEMPTY);
+        assertEquals(16, IoUringLayout.CQE_BUFFER_SHIFT);
+        assertEquals(2, IoUringLayout.IORING_SQ_CQ_OVERFLOW);
+        assertEquals(8, IoUringLayout.IORING_REGISTER_PROBE);
+        assertEquals(22, IoUringLayout.IORING_REGISTER_PBUF_RING);
+        assertEquals(23, IoUringLayout.IORING_UNREGISTER_PBUF_RING);
+        assertEquals(1, IoUringLayout.IO_URING_OP_SUPPORTED);
+        assertEquals(4, IoUringLayout.SPLICE_F_MORE); // include/linux/splice.h
+        assertEquals(1031, Pipes.F_SETPIPE_SZ); // F_LINUX_SPECIFIC_BASE (1024) + 7
+        assertEquals(1032, Pipes.F_GETPIPE_SZ);
+        // io_uring_sqe fields as io_uring/io_uring.c's BUILD_BUG_SQE_ELEM lists them
+        assertEquals(8, IoUringLayout.SQE_ADDR2);
+        assertEquals(16, IoUringLayout.SQE_SPLICE_OFF_IN);
+        assertEquals(28, IoUringLayout.SQE_MSG_FLAGS);
+        assertEquals(40, IoUringLayout.SQE_BUF_GROUP);
+        assertEquals(44, IoUringLayout.SQE_SPLICE_FD_IN);
+        // struct io_uring_buf, io_uring_buf_ring, io_uring_buf_reg, io_uring_probe(_op)
+        assertEquals(16, IoUringLayout.BUF_SIZE);
+        assertEquals(8, IoUringLayout.BUF_LEN);
+        assertEquals(12, IoUringLayout.BUF_BID);
+        assertEquals(14, IoUringLayout.BUF_RING_TAIL);
+        assertEquals(40, IoUringLayout.BUF_REG_SIZE);
+        assertEquals(8, IoUringLayout.BUF_REG_RING_ENTRIES);
+        assertEquals(12, IoUringLayout.BUF_REG_BGID);
+        assertEquals(16, IoUringLayout.PROBE_SIZE);
+        assertEquals(1, IoUringLayout.PROBE_OPS_LEN);
+        assertEquals(8, IoUringLayout.PROBE_OP_SIZE);
+        assertEquals(2, IoUringLayout.PROBE_OP_FLAGS);
+    }
+
+    @Test
+    void shouldMatchTheIoUringHeader() throws Exception {
+        assumeTrue(Files.exists(IO_URING), IO_URING + " is not installed");
+        Map<String, Long> d = defines(IO_URING);
+        Map<String, Integer> ops = enumerators(IO_URING, "enum io_uring_op {");
+        for (java.lang.reflect.Field field : IoUringLayout.class.getFields()) {
+            if (field.getName().startsWith("IORING_OP_")) {
+                assertEquals(ops.get(field.getName()), (int) field.getByte(null), field.getName());
+            }
+        }
+        Map<String, Integer> sqeBits = enumerators(IO_URING, "IOSQE_FIXED_FILE_BIT,");
+        assertEquals(1 << sqeBits.get("IOSQE_BUFFER_SELECT_BIT"), IoUringLayout.IOSQE_BUFFER_SELECT);
+        assertEquals(d.get("IORING_RECV_MULTISHOT"), (long) IoUringLayout.IORING_RECV_MULTISHOT);
+        assertEquals(d.get("IORING_ACCEPT_MULTISHOT"), (long) IoUringLayout.IORING_ACCEPT_MULTISHOT);
+        assertEquals(d.get("IORING_ASYNC_CANCEL_ALL"), (long) IoUringLayout.IORING_ASYNC_CANCEL_ALL);
+        assertEquals(d.get("IORING_ASYNC_CANCEL_FD"), (long) IoUringLayout.IORING_ASYNC_CANCEL_FD);
+        assertEquals(d.get("IORING_CQE_F_BUFFER"), (long) IoUringLayout.CQE_F_BUFFER);
+        assertEquals(d.get("IORING_CQE_F_MORE"), (long) IoUringLayout.CQE_F_MORE);
+        assertEquals(d.get("IORING_CQE_F_SOCK_NONEMPTY"), (long) IoUringLayout.CQE_F_SOCK_NONEMPTY);
+        assertEquals(d.get("IORING_CQE_BUFFER_SHIFT"), (long) IoUringLayout.CQE_BUFFER_SHIFT);
+        assertEquals(d.get("IORING_SQ_CQ_OVERFLOW"), (long) IoUringLayout.IORING_SQ_CQ_OVERFLOW);
+        assertEquals(d.get("IORING_ENTER_GETEVENTS"), (long) IoUringLayout.IORING_ENTER_GETEVENTS);
+        assertEquals(d.get("IORING_REGISTER_EVENTFD"), (long) IoUringLayout.IORING_REGISTER_EVENTFD);
+        assertEquals(d.get("IORING_REGISTER_PROBE"), (long) IoUringLayout.IORING_REGISTER_PROBE);
+        assertEquals(d.get("IORING_REGISTER_PBUF_RING"), (long) IoUringLayout.IORING_REGISTER_PBUF_RING);
+        assertEquals(d.get("IORING_UNREGISTER_PBUF_RING"), (long) IoUringLayout.IORING_UNREGISTER_PBUF_RING);
+        assertEquals(d.get("IO_URING_OP_SUPPORTED"), (long) IoUringLayout.IO_URING_OP_SUPPORTED);
+        assertEquals(d.get("IORING_FEAT_NODROP"), (long) IoUringLayout.IORING_FEAT_NODROP);
+
+        Map<String, Long> buf = structOffsets(IO_URING, "struct io_uring_buf {");
+        assertEquals(Map.of("addr", IoUringLayout.BUF_ADDR, "len", IoUringLayout.BUF_LEN, "bid", IoUringLayout.BUF_BID,
+                "resv", 14L, "sizeof", IoUringLayout.BUF_SIZE), buf);
+        Map<String, Long> ringHead = structOffsets(IO_URING, "struct io_uring_buf_ring {");
+        assertEquals(IoUringLayout.BUF_RING_TAIL, ringHead.get("tail"), "the tail overlays entry 0's resv");
+        Map<String, Long> reg = structOffsets(IO_URING, "struct io_uring_buf_reg {");
+        assertEquals(IoUringLayout.BUF_REG_RING_ADDR, reg.get("ring_addr"));
+        assertEquals(IoUringLayout.BUF_REG_RING_ENTRIES, reg.get("ring_entries"));
+        assertEquals(IoUringLayout.BUF_REG_BGID, reg.get("bgid"));
+        assertEquals(IoUringLayout.BUF_REG_SIZE, reg.get("sizeof"));
+        Map<String, Long> probe = structOffsets(IO_URING, "struct io_uring_probe {");
+        assertEquals(IoUringLayout.PROBE_LAST_OP, probe.get("last_op"));
+        assertEquals(IoUringLayout.PROBE_OPS_LEN, probe.get("ops_len"));
+        assertEquals(IoUringLayout.PROBE_SIZE, probe.get("ops"), "the ops array follows the 16-byte head");
+        Map<String, Long> op = structOffsets(IO_URING, "struct io_uring_probe_op {");
+        assertEquals(IoUringLayout.PROBE_OP_OP, op.get("op"));
+        assertEquals(IoUringLayout.PROBE_OP_FLAGS, op.get("flags"));
+        assertEquals(IoUringLayout.PROBE_OP_SIZE, op.get("sizeof"));
+        if (Files.exists(GLIBC_FCNTL)) {
+            assertEquals(defines(GLIBC_FCNTL).get("SPLICE_F_MORE"), (long) IoUringLayout.SPLICE_F_MORE);
+        }
+        assertEquals(1024 + 7, Pipes.F_SETPIPE_SZ);
+        assertTrue(Files.readString(LINUX_FCNTL).contains("#define F_SETPIPE_SZ\t(F_LINUX_SPECIFIC_BASE + 7)"));
+        assertTrue(Files.readString(LINUX_FCNTL).contains("#define F_GETPIPE_SZ\t(F_LINUX_SPECIFIC_BASE + 8)"));
+    }
+
     // ---- the running kernel ------------------------------------------------------------
 
     @Test
@@ -919,6 +1021,92 @@ class ArchTest {
         } catch (NumberFormatException notANumber) {
             return null;
         }
+    }
+
+    /**
+     * The enumerators of the enum whose body starts after the line containing {@code opening}, numbered as C
+     * numbers them (from 0, or from an explicit {@code = value}).
+     */
+    private static Map<String, Integer> enumerators(Path header, String opening) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(header);
+        int at = 0;
+        while (!lines.get(at).contains(opening)) {
+            at++;
+        }
+        if (lines.get(at).trim().startsWith("enum")) {
+            at++;
+        }
+        Map<String, Integer> values = new HashMap<>();
+        int next = 0;
+        Pattern entry = Pattern.compile("^\\s*(\\w+)\\s*(?:=\\s*([^,/]+?))?\\s*,?\\s*(?:/\\*.*)?$");
+        for (; !lines.get(at).contains("}"); at++) {
+            String line = lines.get(at).trim();
+            if (line.isEmpty() || line.startsWith("/*") || line.startsWith("*") || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = entry.matcher(line);
+            if (m.matches()) {
+                if (m.group(2) != null) {
+                    Long explicit = evaluate(m.group(2));
+                    next = explicit != null ? explicit.intValue() : next;
+                }
+                values.put(m.group(1), next++);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The offsets of the fields of a C struct made of {@code __u8} .. {@code __u64} (arrays too, and a
+     * trailing flexible array of a struct whose alignment is 4 or 8), laid out as the C ABI of both
+     * architectures does (natural alignment), plus {@code "sizeof"}; an inner anonymous struct (a union's
+     * first member) is laid out from the start.
+     */
+    private static Map<String, Long> structOffsets(Path header, String opening) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(header);
+        int at = 0;
+        while (!lines.get(at).contains(opening)) {
+            at++;
+        }
+        Map<String, Long> offsets = new HashMap<>();
+        Pattern field = Pattern.compile("^\\s*__([us])(8|16|32|64)\\s+(\\w+)\\s*(?:\\[(\\d*)\\])?\\s*;.*$");
+        Pattern flexible = Pattern.compile("^\\s*struct\\s+\\w+\\s+(\\w+)\\[\\]\\s*;.*$");
+        long offset = 0;
+        long alignment = 1;
+        int depth = 0;
+        for (at++; ; at++) {
+            String line = lines.get(at);
+            if (line.contains("{")) {
+                depth++;
+                continue;
+            }
+            if (line.contains("}")) {
+                if (depth-- == 0) {
+                    break;
+                }
+                if (depth == 0) {
+                    break; // the first member of a union: what follows overlays it
+                }
+                continue;
+            }
+            Matcher m = field.matcher(line);
+            if (m.matches()) {
+                long size = Long.parseLong(m.group(2)) / 8;
+                long count = m.group(4) == null ? 1 : m.group(4).isEmpty() ? 0 : Long.parseLong(m.group(4));
+                offset = (offset + size - 1) / size * size;
+                offsets.put(m.group(3), offset);
+                offset += size * count;
+                alignment = Math.max(alignment, size);
+                continue;
+            }
+            Matcher f = flexible.matcher(line);
+            if (f.matches()) {
+                offset = (offset + 3) / 4 * 4;
+                offsets.put(f.group(1), offset);
+            }
+        }
+        offsets.put("sizeof", (offset + alignment - 1) / alignment * alignment);
+        return offsets;
     }
 
     private static Map<String, Integer> ordered(Object... namesAndValues) {

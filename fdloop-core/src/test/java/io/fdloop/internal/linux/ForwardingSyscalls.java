@@ -219,6 +219,11 @@ public class ForwardingSyscalls implements Syscalls {
         return kernel.getsockname(fd, address, addressLength);
     }
 
+    @Override
+    public int getpeername(int fd, MemorySegment address, MemorySegment addressLength) {
+        return kernel.getpeername(fd, address, addressLength);
+    }
+
 
     @Override
     public long recv(int fd, long address, long length, int flags) {

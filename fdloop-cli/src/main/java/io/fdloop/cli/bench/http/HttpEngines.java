@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The engines {@code bench --http} knows, one line each, in the order it runs them. fdloop's run
- * {@code fdloop serve --mechanism epoll|uring} and are skipped, with the reason, while this build lacks the
- * command or the socket mechanism (or the host refuses it).
+ * {@code fdloop serve --mechanism epoll|uring} and are skipped, with the reason, where the host refuses the
+ * socket mechanism.
  *
  * <p><b>Stateless; thread-safe.</b>
  */
@@ -68,8 +68,7 @@ public final class HttpEngines {
                         + m.unavailabilityCause();
             }
         }
-        return "not yet available: this build's sockets have no " + mechanism + " mechanism (NetMechanism has no "
-                + mechanism.toUpperCase(java.util.Locale.ROOT) + "; io_uring sockets are being added)";
+        return "no socket mechanism is called " + mechanism;
     }
 
     private static ServerLaunch jwebserver(Path root, Path scratch, HttpCase c) {

@@ -112,13 +112,11 @@ class HttpPartsTest {
         HttpEngine fdloop = HttpEngines.all(new FdloopCommands(Map.of("serve", options))).getFirst();
         assertNull(fdloop.unavailableBecause());
         assertEquals(List.of("nginx", "jwebserver", "netty-http"), fdloop.baselines());
-        boolean uringSockets = java.util.Arrays.stream(io.fdloop.net.NetMechanism.values())
-                .anyMatch(m -> m.name().equals("URING"));
         String uring = HttpEngines.all(new FdloopCommands(Map.of("serve", options))).get(1).unavailableBecause();
-        if (!uringSockets) {
-            assertTrue(uring.startsWith("not yet available: this build's sockets have no uring mechanism"), uring);
-        }
+        assertEquals(io.fdloop.net.NetMechanism.URING.isAvailable() ? null
+                : "the uring socket mechanism is unavailable here: " + io.fdloop.net.NetMechanism.URING.unavailabilityCause(), uring);
         assertEquals(null, HttpEngines.mechanismMissing("epoll"));
+        assertEquals("no socket mechanism is called carrier-pigeon", HttpEngines.mechanismMissing("carrier-pigeon"));
     }
 
     @Test

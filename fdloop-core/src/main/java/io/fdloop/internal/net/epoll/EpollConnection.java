@@ -13,6 +13,7 @@ import io.fdloop.internal.net.FileSend;
 import io.fdloop.internal.net.NetConnection;
 import io.fdloop.internal.net.SocketConfig;
 import io.fdloop.net.ConnectionHandler;
+import io.fdloop.net.NetMechanism;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -485,7 +486,12 @@ final class EpollConnection extends NetConnection implements FdWatcher {
     // ---- closing ------------------------------------------------------------------------------------
 
     @Override
-    protected void release(boolean reset) {
+    protected NetMechanism kind() {
+        return NetMechanism.EPOLL;
+    }
+
+    @Override
+    protected boolean release(boolean reset) {
         if (watched) {
             if (!reset) {
                 drainInput();
@@ -502,6 +508,7 @@ final class EpollConnection extends NetConnection implements FdWatcher {
                         SocketOptionNumbers.LINGER_SIZE);
             }
         }
+        return true;
     }
 
     /**
