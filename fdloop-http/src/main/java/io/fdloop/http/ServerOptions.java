@@ -174,7 +174,10 @@ public final class ServerOptions {
         return shutdownTimeout;
     }
 
-    /** How the sockets reach the kernel ({@link NetMechanism#AUTO}: the best this host allows). Default AUTO. */
+    /**
+     * How the sockets reach the kernel ({@link NetMechanism#AUTO}: the best this host allows). Default
+     * {@code -Dfdloop.net.mechanism}, else AUTO.
+     */
     public NetMechanism mechanism() {
         return mechanism;
     }
@@ -314,7 +317,7 @@ public final class ServerOptions {
         private Duration sendTimeout = Duration.ofSeconds(60);
         private Duration lingeringTimeout = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private NetMechanism mechanism = NetMechanism.AUTO;
+        private NetMechanism mechanism = NetMechanism.fromSystemProperty();
         private int maxConnections = 10_000;
         private int maxHeaderBytes = 16 * 1024;
         private int maxTargetBytes = 8 * 1024;
