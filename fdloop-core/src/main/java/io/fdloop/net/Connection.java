@@ -25,9 +25,10 @@ import java.util.function.Function;
 /**
  * A stream socket (TCP over IPv4 or IPv6, or Unix-domain) on an {@link EventLoop}: accepted by a
  * {@link Listener} or made by {@link #connect}. Its {@link ConnectionHandler} hears what arrives;
- * writes are queued and leave at the loop's flush step, everything queued in one iteration in one
- * {@code sendmsg} (on {@link NetMechanism#EPOLL}) or one send of the loop's io_uring (on
- * {@link NetMechanism#URING}, in the ring's single {@code io_uring_enter} of the iteration).
+ * writes are queued and leave together: on {@link NetMechanism#EPOLL} what {@code onData} queued in one
+ * {@code sendmsg} as soon as the read is handled, what is queued elsewhere at the loop's flush step; on
+ * {@link NetMechanism#URING} as one send of the loop's io_uring, in the ring's single
+ * {@code io_uring_enter} of the iteration.
  *
  * <p><b>Thread-safe</b>: every method may be called from any thread unless it says "loop thread
  * only". Called on the loop thread, an operation is queued at once; from another thread it hops onto the

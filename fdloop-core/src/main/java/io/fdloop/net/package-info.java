@@ -16,8 +16,8 @@
  *       {@link io.fdloop.net.Connection} its {@link io.fdloop.net.ConnectionHandler}.</li>
  *   <li>Reads arrive in {@code onData} as a view of the loop's own buffer (nothing copied or allocated),
  *       or go into your buffer with {@code read(dst)}.</li>
- *   <li>Writes are queued and leave at the loop's flush step, everything queued during one iteration in
- *       one {@code sendmsg} per connection; {@code write} sends your buffer in place, {@code writeCopy}
+ *   <li>Writes are queued and leave together, one send per connection for what one read's handling or
+ *       one iteration queued; {@code write} sends your buffer in place, {@code writeCopy}
  *       copies it first; {@code sendFile} sends a file range without copying it and without ever blocking
  *       the loop on the disk.</li>
  *   <li>Every callback and completion runs on the connection's loop thread; every method says which

@@ -439,6 +439,20 @@ public abstract class NetConnection implements Continuation {
         afterFlush();
     }
 
+    /**
+     * The read event's data has been handed to the handler: what it queued in answer leaves now, before the
+     * loop turns to the next ready socket, so that the peer can work on it while the loop reads on (the
+     * flush step still sends what is queued later in the iteration).
+     */
+    protected final void flushAfterRead() {
+        if (inDirty && state == OPEN && !abortRequested && !corked && queue != null && !queue.isEmpty()) {
+            flushOutput();
+            if (state != CLOSED) {
+                afterFlush();
+            }
+        }
+    }
+
     private void afterFlush() {
         boolean drained = queue == null || queue.isEmpty();
         pendingBytes = queue == null ? 0 : queue.pendingBytes();

@@ -36,7 +36,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * arrival of data wakes the socket's wait queue, which queues a new event (fs/eventpoll.c,
  * {@code ep_poll_callback}). On a hang-up ({@code EPOLLRDHUP}/{@code EPOLLHUP}) it reads on to end of stream.
  *
- * <p>Writing: at the flush step, everything queued goes out in one {@code sendmsg} (up to
+ * <p>Writing: after a read event is handled (what {@code onData} queued in answer, so that the peer works
+ * on it while the loop reads the next socket, as Netty flushes at read-complete) and at the flush step
+ * (what was queued elsewhere), everything queued goes out in one {@code sendmsg} (up to
  * {@link EpollMechanism#MAX_IOVECS} buffers; {@code MSG_NOSIGNAL}, and {@code MSG_MORE} while more is
  * queued behind, such as a file range after its headers). A partial write arms {@code EPOLLOUT}
  * (one {@code EPOLL_CTL_MOD}); the rest goes when the socket turns writable, and {@code EPOLLOUT} is
@@ -124,6 +126,7 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         }
         if ((events & (EpollEvents.EPOLLIN | HANGUP)) != 0 && state != CLOSED) {
             readReady();
+            flushAfterRead();
         }
         if (watchingOut && state != CLOSED && (events & (EpollEvents.EPOLLOUT | EpollEvents.EPOLLERR
                 | EpollEvents.EPOLLHUP)) != 0) {
