@@ -67,8 +67,9 @@ import java.util.concurrent.RejectedExecutionException;
  * background thread prepares ahead of need (zero-filled when new, so no write ever meets an
  * unwritten extent) and recycles once {@link #release} says their records are no longer needed.
  *
- * <p><b>Failures.</b> A failed write (EIO, ENOSPC) fails the records of its batch, and later
- * appends go on. A failed {@code fdatasync} (or, with {@link Durability#DSYNC}, a failed write)
+ * <p><b>Failures.</b> With {@link Durability#FDATASYNC} or {@link Durability#LINKED_FDATASYNC}, a failed
+ * write (EIO, ENOSPC) fails the records of its batch, and later appends go on. A failed
+ * {@code fdatasync} (or, with {@link Durability#DSYNC}, the default, a failed write)
  * fails that batch, everything queued and every later append with {@link JournalFailedException}:
  * Linux may drop dirty data it could not write, so a retried sync could succeed without it; reopen
  * the journal. A failed append's record may or may not be found by a later recovery (the failure
@@ -563,7 +564,7 @@ public final class Journal implements AutoCloseable {
     public static final class Builder {
         private final EventLoop loop;
         private final Path directory;
-        private Durability durability = Durability.FDATASYNC;
+        private Durability durability = Durability.DSYNC;
         private long segmentSize = 64L << 20;
         private int maxRecordSize = -1;
         private int queueCapacity = 16384;
@@ -577,7 +578,8 @@ public final class Journal implements AutoCloseable {
         }
 
         /**
-         * When an append counts as durable. Default {@link Durability#FDATASYNC}.
+         * When an append counts as durable. Default {@link Durability#DSYNC}, the fastest of the durable
+         * modes in most of the benchmark's cells (one request per batch; see BENCHMARKS.md).
          *
          * @param durability what a completed append guarantees
          * @return this builder
