@@ -1,5 +1,8 @@
 package io.fdloop.internal.net;
 
+import io.fdloop.net.Acceptor;
+import io.fdloop.net.ConnectionHandler;
+
 import java.net.SocketAddress;
 
 /**
@@ -9,6 +12,8 @@ import java.net.SocketAddress;
  * <p><b>Loop thread only</b>, except {@link #localAddress()}.
  */
 public abstract class ListenSocket implements Continuation {
+    private static final System.Logger LOG = System.getLogger("io.fdloop.net");
+
     protected final NetEngine engine;
     protected final int fd;
     private final SocketAddress localAddress;
@@ -40,6 +45,24 @@ public abstract class ListenSocket implements Continuation {
             stopAccepting();
             engine.host.syscalls().close(fd);
             engine.removed(this);
+        }
+    }
+
+    /** Gives an accepted connection to {@code acceptor}: its handler, or a close when it refuses or throws. */
+    protected final void handOver(NetConnection connection, Acceptor acceptor, SocketAddress remote) {
+        ConnectionHandler handler;
+        try {
+            handler = acceptor.accept(connection.handle());
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "the acceptor of " + localAddress() + " threw; resetting the "
+                    + "connection from " + remote, e);
+            connection.closeUnaccepted(true);
+            return;
+        }
+        if (handler == null) {
+            connection.closeUnaccepted(false);
+        } else {
+            connection.accepted(handler);
         }
     }
 

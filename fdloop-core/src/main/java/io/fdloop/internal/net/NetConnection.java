@@ -120,6 +120,14 @@ public abstract class NetConnection implements Continuation {
     /** Which mechanism serves this connection. */
     protected abstract io.fdloop.net.NetMechanism kind();
 
+    /** The acceptor gave the accepted connection its handler. */
+    protected abstract void accepted(ConnectionHandler acceptedHandler);
+
+    /** The acceptor refused the connection (or threw): closed without an {@code onClosed}. */
+    final void closeUnaccepted(boolean reset) {
+        finish(null, reset);
+    }
+
     /**
      * Whether a read into the user's buffer is in the kernel now (then a close must not fail it before the
      * kernel is done with the buffer: the mechanism completes or fails it when the kernel returns it).

@@ -87,14 +87,11 @@ final class EpollConnection extends NetConnection implements FdWatcher {
         this.connecting = completion;
     }
 
-    void accepted(ConnectionHandler acceptedHandler) {
+    @Override
+    protected void accepted(ConnectionHandler acceptedHandler) {
         this.handler = acceptedHandler;
     }
 
-    /** The acceptor refused the connection (or threw): closed without an {@code onClosed}. */
-    void closeUnaccepted(boolean reset) {
-        finish(null, reset);
-    }
 
     void startConnecting(long timeoutMs) {
         try {

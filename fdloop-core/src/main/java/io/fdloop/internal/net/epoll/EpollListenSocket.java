@@ -9,7 +9,6 @@ import io.fdloop.internal.loop.FdWatcher;
 import io.fdloop.internal.net.ListenSocket;
 import io.fdloop.internal.net.SocketConfig;
 import io.fdloop.net.Acceptor;
-import io.fdloop.net.ConnectionHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -138,20 +137,7 @@ final class EpollListenSocket extends ListenSocket implements FdWatcher {
                     + localAddress(), e);
             return;
         }
-        ConnectionHandler handler;
-        try {
-            handler = acceptor.accept(connection.handle());
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.WARNING, "the acceptor of " + localAddress() + " threw; resetting the "
-                    + "connection from " + remote, e);
-            connection.closeUnaccepted(true);
-            return;
-        }
-        if (handler == null) {
-            connection.closeUnaccepted(false);
-        } else {
-            connection.accepted(handler);
-        }
+        handOver(connection, acceptor, remote);
     }
 
     @Override

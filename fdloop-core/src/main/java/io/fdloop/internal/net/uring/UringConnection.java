@@ -137,15 +137,12 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
         return NetMechanism.URING;
     }
 
-    void accepted(ConnectionHandler acceptedHandler) {
+    @Override
+    protected void accepted(ConnectionHandler acceptedHandler) {
         this.handler = acceptedHandler;
         updateReading();
     }
 
-    /** The acceptor refused the connection (or threw): closed without an {@code onClosed}. */
-    void closeUnaccepted(boolean reset) {
-        finish(null, reset);
-    }
 
     // ---- connecting -------------------------------------------------------------------------------
 

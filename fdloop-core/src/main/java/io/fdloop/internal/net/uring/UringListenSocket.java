@@ -7,7 +7,6 @@ import io.fdloop.internal.net.ListenSocket;
 import io.fdloop.internal.net.SocketConfig;
 import io.fdloop.internal.uring.LoopRing;
 import io.fdloop.net.Acceptor;
-import io.fdloop.net.ConnectionHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -174,20 +173,7 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
             return;
         }
         UringConnection connection = new UringConnection(mechanism, config, child, family, remote, local);
-        ConnectionHandler handler;
-        try {
-            handler = acceptor.accept(connection.handle());
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.WARNING, "the acceptor of " + localAddress() + " threw; resetting the "
-                    + "connection from " + remote, e);
-            connection.closeUnaccepted(true);
-            return;
-        }
-        if (handler == null) {
-            connection.closeUnaccepted(false);
-        } else {
-            connection.accepted(handler);
-        }
+        handOver(connection, acceptor, remote);
     }
 
     @Override
