@@ -66,7 +66,12 @@ class BufferRingTest {
                 assertEquals(BUFFERS, receiver.bufferIds.stream().distinct().count(), "every buffer served, the tail wrapped");
                 assertTrue(receiver.allHadMore, "a multishot receive's completions say more will come");
                 // Now the buffers stay taken: the fifth receive finds none and the request ends.
-                loop.execute(() -> receiver.recycle = false);
+                CompletableFuture<Void> holding = new CompletableFuture<>();
+                loop.execute(() -> {
+                    receiver.recycle = false;
+                    holding.complete(null);
+                });
+                holding.get(30, TimeUnit.SECONDS); // before the next message, or its buffer would go back
                 for (int i = 0; i < BUFFERS; i++) {
                     send(sys, arena, writer, "held " + i);
                     assertEquals("held " + i, receiver.next.take());
