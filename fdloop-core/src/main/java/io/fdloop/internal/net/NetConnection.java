@@ -50,6 +50,8 @@ public abstract class NetConnection implements Continuation {
     protected ConnectionHandler handler;
     protected final SocketAddress remote;
     protected SocketAddress local;
+    protected ConnectCompletion connecting; // an outgoing connection's, until it is connected or failed
+    protected Timer connectTimer; // bounds the connect
     protected volatile int state;
     protected WriteQueue queue; // made on the first write
     private volatile boolean writable = true;
@@ -529,9 +531,45 @@ public abstract class NetConnection implements Continuation {
         }
     }
 
-    /** A connect in progress failed; overridden by mechanisms that connect. */
-    protected void connectFailed(Throwable error) {
-        finish(error, true);
+    /** A connect in progress failed: the connection ends, and whoever connected hears why. */
+    protected final void connectFailed(Throwable error) {
+        cancelConnectTimer();
+        ConnectCompletion completion = connecting;
+        connecting = null;
+        finish(error, false);
+        if (completion != null) {
+            try {
+                completion.failed(error);
+            } catch (RuntimeException | Error e) {
+                System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
+                        + remote + " threw", e);
+            }
+        }
+    }
+
+    /**
+     * The connect succeeded and the mechanism is set up for the open connection: it opens, and whoever
+     * connected hears so.
+     */
+    protected final void connectSucceeded() {
+        cancelConnectTimer();
+        state = OPEN;
+        handle = config.handleFor(this);
+        ConnectCompletion completion = connecting;
+        connecting = null;
+        try {
+            completion.connected(handle);
+        } catch (RuntimeException | Error e) {
+            System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
+                    + remote + " threw", e);
+        }
+    }
+
+    protected final void cancelConnectTimer() {
+        if (connectTimer != null) {
+            connectTimer.cancel();
+            connectTimer = null;
+        }
     }
 
     private void beginClose(long boundMs) {

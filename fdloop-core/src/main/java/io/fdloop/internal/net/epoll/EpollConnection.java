@@ -1,6 +1,5 @@
 package io.fdloop.internal.net.epoll;
 
-import io.fdloop.Timer;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Errors;
 import io.fdloop.internal.linux.EpollEvents;
@@ -59,8 +58,6 @@ final class EpollConnection extends NetConnection implements FdWatcher {
     private boolean watched;
     private boolean watchingOut;
     private boolean hungUp; // epoll reported EPOLLRDHUP/EPOLLHUP/EPOLLERR: read on to end of stream, even across budgets
-    private ConnectCompletion connecting;
-    private Timer connectTimer;
 
     /** An accepted connection, open at once. */
     EpollConnection(EpollMechanism mechanism, SocketConfig config, int fd, int family, SocketAddress remote,
@@ -155,45 +152,13 @@ final class EpollConnection extends NetConnection implements FdWatcher {
             connectFailed(e);
             return;
         }
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
-        }
         int r = engine.host.rewatch(token, fd, EVENTS);
         if (r < 0) {
             connectFailed(Errors.ioException("epoll_ctl", r, "fd " + fd));
             return;
         }
         watchingOut = false;
-        state = OPEN;
-        handle = config.handleFor(this);
-        ConnectCompletion completion = connecting;
-        connecting = null;
-        try {
-            completion.connected(handle);
-        } catch (RuntimeException | Error e) {
-            System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
-                    + remote + " threw", e);
-        }
-    }
-
-    @Override
-    protected void connectFailed(Throwable error) {
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
-        }
-        ConnectCompletion completion = connecting;
-        connecting = null;
-        finish(error, false);
-        if (completion != null) {
-            try {
-                completion.failed(error);
-            } catch (RuntimeException | Error e) {
-                System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
-                        + remote + " threw", e);
-            }
-        }
+        connectSucceeded();
     }
 
     private int socketError() {

@@ -1,6 +1,5 @@
 package io.fdloop.internal.net.uring;
 
-import io.fdloop.Timer;
 import io.fdloop.internal.file.KernelMemory;
 import io.fdloop.internal.linux.Errno;
 import io.fdloop.internal.linux.Errors;
@@ -92,7 +91,6 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
     private int pipeBytes; // bytes of ours in the pipe, spliced in and not yet out
 
     // connecting
-    private ConnectCompletion connecting;
     private MemorySegment connectAddress;
     private int connectAddressLength;
     private long connectTimeoutMs;
@@ -101,7 +99,6 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
     private long connectUserData;
     private boolean connectCancelWanted;
     private boolean connectTimedOut;
-    private Timer connectTimer;
 
     // closing
     private boolean cancelAllWanted;
@@ -205,42 +202,9 @@ final class UringConnection extends NetConnection implements UringMechanism.Clie
             connectFailed(e);
             return;
         }
-        cancelConnectTimer();
         connectAddress = null;
-        state = OPEN;
-        handle = config.handleFor(this);
-        ConnectCompletion completion = connecting;
-        connecting = null;
-        try {
-            completion.connected(handle);
-        } catch (RuntimeException | Error e) {
-            System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
-                    + remote + " threw", e);
-        }
+        connectSucceeded();
         updateReading();
-    }
-
-    @Override
-    protected void connectFailed(Throwable error) {
-        cancelConnectTimer();
-        ConnectCompletion completion = connecting;
-        connecting = null;
-        finish(error, false);
-        if (completion != null) {
-            try {
-                completion.failed(error);
-            } catch (RuntimeException | Error e) {
-                System.getLogger("io.fdloop.net").log(System.Logger.Level.WARNING, "the connect completion for "
-                        + remote + " threw", e);
-            }
-        }
-    }
-
-    private void cancelConnectTimer() {
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
-        }
     }
 
     // ---- reading ----------------------------------------------------------------------------------
