@@ -196,18 +196,7 @@ public final class Committer {
      */
     public void failRemaining() {
         synchronized (terminalLock) {
-            Throwable cause = terminalCause;
-            int failed = 0;
-            while (queue.hasNext()) {
-                Object handler = queue.handler();
-                Object attachment = queue.attachment();
-                queue.remove();
-                failed++;
-                notifyFailed(handler, attachment, cause);
-            }
-            if (failed > 0) {
-                queue.signalRoom();
-            }
+            failQueued(terminalCause);
         }
     }
 
