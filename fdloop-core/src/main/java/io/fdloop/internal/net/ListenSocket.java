@@ -1,8 +1,11 @@
 package io.fdloop.internal.net;
 
+import io.fdloop.internal.linux.Sockets;
 import io.fdloop.net.Acceptor;
 import io.fdloop.net.ConnectionHandler;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -16,13 +19,22 @@ public abstract class ListenSocket implements Continuation {
 
     protected final NetEngine engine;
     protected final int fd;
+    protected final int family;
+    protected final SocketConfig config;
     private final SocketAddress localAddress;
+    private final boolean wildcard; // bound to the any-address: each connection asks for its own local address
+    private final Acceptor acceptor;
     protected volatile boolean closed;
 
-    protected ListenSocket(NetEngine engine, int fd, SocketAddress localAddress) {
+    protected ListenSocket(NetEngine engine, int fd, int family, SocketAddress localAddress, SocketConfig config,
+                           Acceptor acceptor) {
         this.engine = engine;
         this.fd = fd;
+        this.family = family;
+        this.config = config;
         this.localAddress = localAddress;
+        this.wildcard = localAddress instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
+        this.acceptor = acceptor;
     }
 
     public SocketAddress localAddress() {
@@ -48,8 +60,14 @@ public abstract class ListenSocket implements Continuation {
         }
     }
 
-    /** Gives an accepted connection to {@code acceptor}: its handler, or a close when it refuses or throws. */
-    protected final void handOver(NetConnection connection, Acceptor acceptor, SocketAddress remote) {
+    /** Sets the config's options on an accepted socket; returns its local address. */
+    protected final SocketAddress setUpAccepted(int child) throws IOException {
+        config.applyToConnection(engine.syscalls, child, family);
+        return wildcard ? Sockets.localAddress(engine.syscalls, child) : localAddress;
+    }
+
+    /** Gives an accepted connection to the acceptor: its handler, or a close when it refuses or throws. */
+    protected final void handOver(NetConnection connection, SocketAddress remote) {
         ConnectionHandler handler;
         try {
             handler = acceptor.accept(connection.handle());

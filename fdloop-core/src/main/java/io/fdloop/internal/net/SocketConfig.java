@@ -7,6 +7,7 @@ import io.fdloop.net.NetMechanism;
 import io.fdloop.net.NetOptions;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.LinkedHashMap;
@@ -68,6 +69,22 @@ public final class SocketConfig {
             SocketOptionCodec.set(syscalls, fd, family, StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
         }
         applyAll(syscalls, fd, family);
+    }
+
+    /**
+     * Sets this config's options on a new outgoing socket and binds it to {@code local} (null: any
+     * address); when either fails, {@code fd} is closed and the failure thrown.
+     */
+    public void prepareOutgoing(Syscalls syscalls, int fd, int family, SocketAddress local) throws IOException {
+        try {
+            applyToConnection(syscalls, fd, family);
+            if (local != null) {
+                Sockets.bind(syscalls, fd, local);
+            }
+        } catch (IOException | RuntimeException e) {
+            syscalls.close(fd);
+            throw e;
+        }
     }
 
     /** Sets this config's options on a listening socket; SO_REUSEADDR is on unless it says otherwise. */

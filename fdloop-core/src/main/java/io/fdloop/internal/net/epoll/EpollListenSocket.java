@@ -11,7 +11,6 @@ import io.fdloop.internal.net.SocketConfig;
 import io.fdloop.net.Acceptor;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -32,22 +31,14 @@ final class EpollListenSocket extends ListenSocket implements FdWatcher {
     private static final System.Logger LOG = System.getLogger("io.fdloop.net");
 
     private final EpollMechanism mechanism;
-    private final int family;
-    private final SocketConfig config;
-    private final Acceptor acceptor;
-    private final boolean wildcard;
     private long token;
     private Timer pause;
     private boolean pauseLogged;
 
     EpollListenSocket(EpollMechanism mechanism, int fd, int family, SocketAddress localAddress, SocketConfig config,
                       Acceptor acceptor) {
-        super(mechanism.engine, fd, localAddress);
+        super(mechanism.engine, fd, family, localAddress, config, acceptor);
         this.mechanism = mechanism;
-        this.family = family;
-        this.config = config;
-        this.acceptor = acceptor;
-        this.wildcard = localAddress instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
     }
 
     void start() throws IOException {
@@ -120,8 +111,7 @@ final class EpollListenSocket extends ListenSocket implements FdWatcher {
     private void accepted(int child, SocketAddress remote) {
         SocketAddress local;
         try {
-            config.applyToConnection(engine.syscalls, child, family);
-            local = wildcard ? Sockets.localAddress(engine.syscalls, child) : localAddress();
+            local = setUpAccepted(child);
         } catch (IOException | RuntimeException e) {
             engine.syscalls.close(child);
             LOG.log(System.Logger.Level.WARNING, "could not set up the connection from " + remote + " accepted on "
@@ -137,7 +127,7 @@ final class EpollListenSocket extends ListenSocket implements FdWatcher {
                     + localAddress(), e);
             return;
         }
-        handOver(connection, acceptor, remote);
+        handOver(connection, remote);
     }
 
     @Override

@@ -75,17 +75,8 @@ public final class EpollMechanism implements SocketMechanism {
         try {
             family = SocketAddresses.family(remote);
             fd = Sockets.open(engine.syscalls, family);
+            config.prepareOutgoing(engine.syscalls, fd, family, local);
         } catch (IOException | RuntimeException e) {
-            completion.failed(e);
-            return;
-        }
-        try {
-            config.applyToConnection(engine.syscalls, fd, family);
-            if (local != null) {
-                Sockets.bind(engine.syscalls, fd, local);
-            }
-        } catch (IOException | RuntimeException e) {
-            engine.syscalls.close(fd);
             completion.failed(e);
             return;
         }

@@ -9,7 +9,6 @@ import io.fdloop.internal.uring.LoopRing;
 import io.fdloop.net.Acceptor;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -32,10 +31,6 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
     private static final System.Logger LOG = System.getLogger("io.fdloop.net");
 
     private final UringMechanism mechanism;
-    private final int family;
-    private final SocketConfig config;
-    private final Acceptor acceptor;
-    private final boolean wildcard;
     private final int slot;
     private boolean armWanted;
     private boolean armed; // an accept is in the kernel
@@ -46,12 +41,8 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
 
     UringListenSocket(UringMechanism mechanism, int fd, int family, SocketAddress localAddress, SocketConfig config,
                       Acceptor acceptor) {
-        super(mechanism.engine, fd, localAddress);
+        super(mechanism.engine, fd, family, localAddress, config, acceptor);
         this.mechanism = mechanism;
-        this.family = family;
-        this.config = config;
-        this.acceptor = acceptor;
-        this.wildcard = localAddress instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
         this.slot = mechanism.attach(this);
     }
 
@@ -164,16 +155,15 @@ final class UringListenSocket extends ListenSocket implements UringMechanism.Cli
         SocketAddress remote;
         SocketAddress local;
         try {
-            config.applyToConnection(engine.syscalls, child, family);
+            local = setUpAccepted(child);
             remote = Sockets.remoteAddress(engine.syscalls, child);
-            local = wildcard ? Sockets.localAddress(engine.syscalls, child) : localAddress();
         } catch (IOException | RuntimeException e) {
             engine.syscalls.close(child);
             LOG.log(System.Logger.Level.WARNING, "could not set up a connection accepted on " + localAddress(), e);
             return;
         }
         UringConnection connection = new UringConnection(mechanism, config, child, family, remote, local);
-        handOver(connection, acceptor, remote);
+        handOver(connection, remote);
     }
 
     @Override

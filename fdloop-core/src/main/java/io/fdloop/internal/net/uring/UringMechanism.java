@@ -146,17 +146,8 @@ public final class UringMechanism implements SocketMechanism, LoopRing.User {
             address = Arena.ofAuto().allocate(SocketAddresses.MAX_SIZE, 8);
             addressLength = SocketAddresses.encode(remote, address);
             fd = Sockets.openBlocking(engine.syscalls, family);
+            config.prepareOutgoing(engine.syscalls, fd, family, local);
         } catch (IOException | RuntimeException e) {
-            completion.failed(e);
-            return;
-        }
-        try {
-            config.applyToConnection(engine.syscalls, fd, family);
-            if (local != null) {
-                Sockets.bind(engine.syscalls, fd, local);
-            }
-        } catch (IOException | RuntimeException e) {
-            engine.syscalls.close(fd);
             completion.failed(e);
             return;
         }
