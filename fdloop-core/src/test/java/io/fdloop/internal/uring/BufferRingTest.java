@@ -47,16 +47,7 @@ class BufferRingTest {
             int writer = pair.getAtIndex(JAVA_INT, 1);
             try {
                 Receiver receiver = new Receiver(reader);
-                CompletableFuture<Void> armed = new CompletableFuture<>();
-                loop.execute(() -> {
-                    try {
-                        receiver.start(LoopRing.of(Loops.host(loop), 8));
-                        armed.complete(null);
-                    } catch (Exception e) {
-                        armed.completeExceptionally(e);
-                    }
-                });
-                armed.get(30, TimeUnit.SECONDS);
+                start(loop, receiver);
                 // Ten messages, one at a time: each takes a buffer, which goes back after it is read.
                 for (int i = 0; i < 10; i++) {
                     send(sys, arena, writer, "message " + i);
@@ -105,16 +96,7 @@ class BufferRingTest {
                 Receiver receiver = new Receiver(reader, 1);
                 receiver.recycle = false; // every buffer stays taken: only growing makes room
                 receiver.rearm = true;
-                CompletableFuture<Void> armed = new CompletableFuture<>();
-                loop.execute(() -> {
-                    try {
-                        receiver.start(LoopRing.of(Loops.host(loop), 8));
-                        armed.complete(null);
-                    } catch (Exception e) {
-                        armed.completeExceptionally(e);
-                    }
-                });
-                armed.get(30, TimeUnit.SECONDS);
+                start(loop, receiver);
                 for (int i = 0; i < BUFFERS; i++) {
                     send(sys, arena, writer, "grown " + i);
                     assertEquals("grown " + i, receiver.next.take(), "after " + receiver.grown + " growths");
@@ -130,6 +112,20 @@ class BufferRingTest {
                 sys.close(writer);
             }
         }
+    }
+
+    /** Registers the receiver's buffers and request on the loop's ring, from the loop thread. */
+    private static void start(EventLoop loop, Receiver receiver) throws Exception {
+        CompletableFuture<Void> armed = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                receiver.start(LoopRing.of(Loops.host(loop), 8));
+                armed.complete(null);
+            } catch (Exception e) {
+                armed.completeExceptionally(e);
+            }
+        });
+        armed.get(30, TimeUnit.SECONDS);
     }
 
     private static void send(Syscalls sys, Arena arena, int fd, String text) {
